@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libdmcaps - inline-encryption capabilities of block and device-mapper devices
+ *
+ * Inspect what a block device's inline-encryption hardware supports (through
+ * blk-crypto, as sysfs and, on a patched kernel, the DM capability ioctl show
+ * it), predict what a device-mapper table exposes on top of its devices, and
+ * explain every capability that a table or a device removes.
+ *
+ * Conventions, as in libcryptsetup:
+ *  - every call that can fail returns 0 or a negative errno;
+ *  - the library never prints: messages go to the context's log callback;
+ *  - objects are opaque; getters return borrowed pointers whose lifetime is
+ *    that of the object they were taken from, unless said otherwise.
+ *
+ * Errors with a fixed meaning across the whole API:
+ *  -EINVAL     malformed input from the caller (a capability string, a
+ *              table line, a device specification)
+ *  -ENODEV     the device does not exist
+ *  -ENOTSUP    the running kernel has no device-mapper (DM calls only)
+ *  -EACCES / -EPERM   not allowed (device-mapper needs root)
+ *  -EBADMSG    the kernel said something the library cannot parse (a
+ *              malformed sysfs value); the log names the file
+ *  -ENODATA    the asked-for thing is absent (no inactive table, say)
+ *  -ENOMEM     out of memory
+ */
+#ifndef _LIBDMCAPS_H
+#define _LIBDMCAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Context                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The context holds the sysroot, the log callback, and per-run caches: the
+ * list of block devices, each device's capabilities and DM information are
+ * read once per context, so a caller that walks a whole stack reads sysfs and
+ * asks device-mapper once per device. Create a new context to see changes.
+ */
+struct dmcaps_ctx;
+
+/*
+ * @sysroot: NULL or "/" for the running system; otherwise a directory that
+ * holds a snapshot of sys/ and dev/ (tests, inspecting another root).
+ * Device-mapper is only asked when the sysroot is the running system.
+ */
+int dmcaps_init(struct dmcaps_ctx **ctx, const char *sysroot);
+void dmcaps_free(struct dmcaps_ctx *ctx);
+const char *dmcaps_get_sysroot(const struct dmcaps_ctx *ctx);
+
+#define DMCAPS_LOG_ERROR	1
+#define DMCAPS_LOG_WARNING	2
+#define DMCAPS_LOG_VERBOSE	3
+#define DMCAPS_LOG_DEBUG	4
+
+/* @msg has no trailing newline. */
+typedef void (*dmcaps_log_fn)(int level, const char *msg, void *usrptr);
+
+/* Without a callback, messages are dropped. */
+void dmcaps_set_log_callback(struct dmcaps_ctx *ctx, dmcaps_log_fn fn,
+			     void *usrptr);
+
+/* The library's version string, e.g. "0.1.0". */
+const char *dmcaps_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Capability sets                                                          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A set of inline-encryption capabilities, as one blk_crypto_profile holds
+ * them: for each mode, a bitmask of the supported data-unit sizes (bit n set
+ * means 2^n bytes, as in sysfs queue/crypto/modes/<MODE>); the maximum DUN
+ * width in bytes (0..32); and the number of keyslots (0 for a passthrough
+ * profile, as device-mapper's; DMCAPS_KEYSLOTS_UNKNOWN when not known).
+ *
+ * Mode names are spelled as sysfs spells them ("AES-256-XTS",
+ * "AES-128-CBC-ESSIV", "Adiantum", "SM4-XTS"); names the library does not
+ * know are carried through unchanged, so a new kernel mode needs no release.
+ *
+ * A set is "empty" when no mode has any data-unit size: the device has no
+ * inline crypto. The "unrestricted" set is the starting point of an
+ * intersection (the kernel's "everything" before it looks at any device).
+ */
+struct dmcaps_set;
+
+#define DMCAPS_MAX_DUN_BYTES	32
+#define DMCAPS_KEYSLOTS_UNKNOWN	(-1)
+
+int dmcaps_set_new(struct dmcaps_set **set);
+int dmcaps_set_new_unrestricted(struct dmcaps_set **set);
+int dmcaps_set_dup(const struct dmcaps_set *src, struct dmcaps_set **dst);
+void dmcaps_set_free(struct dmcaps_set *set);
+
+/* ORs @dus_mask into the mode's mask, adding the mode if needed. */
+int dmcaps_set_add_mode(struct dmcaps_set *set, const char *mode,
+			uint32_t dus_mask);
+/* The mode's data-unit-size mask; 0 if the set lacks the mode. */
+uint32_t dmcaps_set_get_mode(const struct dmcaps_set *set, const char *mode);
+/* Modes with a non-zero mask, known modes first in kernel order, then
+ * unknown ones by name. */
+size_t dmcaps_set_mode_count(const struct dmcaps_set *set);
+const char *dmcaps_set_mode_name(const struct dmcaps_set *set, size_t idx);
+
+/* -EINVAL unless 0 <= @bytes <= DMCAPS_MAX_DUN_BYTES. */
+int dmcaps_set_set_max_dun_bytes(struct dmcaps_set *set, unsigned int bytes);
+unsigned int dmcaps_set_get_max_dun_bytes(const struct dmcaps_set *set);
+int dmcaps_set_set_keyslots(struct dmcaps_set *set, int keyslots);
+int dmcaps_set_get_keyslots(const struct dmcaps_set *set);
+
+bool dmcaps_set_is_empty(const struct dmcaps_set *set);
+bool dmcaps_set_is_unrestricted(const struct dmcaps_set *set);
+
+/*
+ * Text form, for tests, fixtures and --pairs output:
+ *   "none"                                       the empty set
+ *   "AES-256-XTS:0x1200,Adiantum:0x1000 dun=8"   modes, then DUN bytes
+ *   "... dun=8 keyslots=0"                       keyslots when known
+ * dmcaps_set_parse() accepts exactly what dmcaps_set_format() writes, in any
+ * mode order, and returns -EINVAL (with a log message naming the token) for
+ * anything else. The formatted string is malloc()ed; free() it.
+ */
+int dmcaps_set_parse(struct dmcaps_ctx *ctx, const char *text,
+		     struct dmcaps_set **set);
+int dmcaps_set_format(const struct dmcaps_set *set, char **text);
+
+/* Data-unit-size mask as a list of sizes: 0x1200 -> "512,4096". */
+int dmcaps_dus_mask_format(uint32_t dus_mask, char **text);
+
+/* @dst := @dst ∩ @other, the kernel's rule for stacking (per mode AND of
+ * the masks, minimum of the DUN widths). Keyslots become those of @dst. */
+int dmcaps_set_intersect(struct dmcaps_set *dst, const struct dmcaps_set *other);
+
+/* Whether @a supports everything @b supports: the kernel's condition for
+ * accepting a table whose capabilities are @a over a live table's @b. */
+bool dmcaps_set_is_superset(const struct dmcaps_set *a,
+			    const struct dmcaps_set *b);
+
+/* One capability that one set has and another lacks. */
+enum dmcaps_delta_kind {
+	DMCAPS_DELTA_MODE,		/* the whole mode (all its sizes) */
+	DMCAPS_DELTA_DATA_UNIT_SIZES,	/* some data-unit sizes of a mode */
+	DMCAPS_DELTA_DUN_BYTES,		/* DUN width */
+};
+
+struct dmcaps_delta {
+	enum dmcaps_delta_kind kind;
+	const char *mode;	/* MODE, DATA_UNIT_SIZES; NULL for DUN_BYTES */
+	uint32_t dus_mask;	/* the sizes @have has and @other lacks */
+	unsigned int dun_have;	/* DUN_BYTES: @have's width ... */
+	unsigned int dun_other;	/* ... and @other's, which is smaller */
+};
+
+/*
+ * Everything @have has that @other lacks, one delta per mode (whole mode or
+ * some sizes) and one for the DUN width, in mode order. *deltas is an array
+ * of *count entries to free() (NULL when there is none); its mode pointers
+ * point into @have.
+ */
+int dmcaps_set_diff(const struct dmcaps_set *have,
+		    const struct dmcaps_set *other,
+		    struct dmcaps_delta **deltas, size_t *count);
+
+/* "lacks Adiantum", "lacks AES-256-XTS data-unit sizes 512,1024",
+ * "supports 4-byte DUNs, not 8". malloc()ed; free() it. */
+int dmcaps_delta_format(const struct dmcaps_delta *delta, char **text);
+
+/* ------------------------------------------------------------------------ */
+/* Block devices                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* A block device of the context's system. Owned by the context. */
+struct dmcaps_dev;
+
+/*
+ * Finds a block device from a specification as users write them: a path
+ * (/dev/sda, /dev/mapper/NAME, any symlink to a block device node), a DM
+ * name, "MAJOR:MINOR", or a libblkid tag (UUID=, LABEL=, PARTUUID=,
+ * PARTLABEL=). -ENODEV, with a message naming @spec, when nothing matches.
+ */
+int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
+		      struct dmcaps_dev **dev);
+int dmcaps_dev_lookup_devno(struct dmcaps_ctx *ctx, dev_t devno,
+			    struct dmcaps_dev **dev);
+
+/* Every block device of the system (whole disks and partitions), read in
+ * one pass over <sysroot>/sys/class/block and cached. */
+int dmcaps_dev_list(struct dmcaps_ctx *ctx, struct dmcaps_dev ***devs,
+		    size_t *count);
+
+const char *dmcaps_dev_kname(const struct dmcaps_dev *dev);  /* "dm-0" */
+const char *dmcaps_dev_path(const struct dmcaps_dev *dev);   /* "/dev/dm-0" */
+dev_t dmcaps_dev_devno(const struct dmcaps_dev *dev);
+bool dmcaps_dev_is_dm(const struct dmcaps_dev *dev);
+/* DM name and uuid (NULL when not a DM device or no uuid). */
+const char *dmcaps_dev_dm_name(const struct dmcaps_dev *dev);
+const char *dmcaps_dev_dm_uuid(const struct dmcaps_dev *dev);
+
+/*
+ * The capabilities the device's queue exposes now, from
+ * <sysroot>/sys/block/<disk>/queue/crypto (a partition's are its disk's).
+ * *caps is NULL when the directory is absent: no inline crypto. -EBADMSG
+ * when a value there is malformed (the log names the file). Cached; the set
+ * is owned by the context.
+ */
+int dmcaps_dev_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+		    const struct dmcaps_set **caps);
+
+/* ------------------------------------------------------------------------ */
+/* Device-mapper tables                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* 0 if the running kernel has device-mapper, -ENOTSUP ("this kernel has
+ * no device-mapper") otherwise, or with a sysroot other than "/". */
+int dmcaps_dm_available(struct dmcaps_ctx *ctx);
+
+/*
+ * Whether targets of @type pass inline crypto through on the running kernel
+ * (DM_TARGET_PASSES_CRYPTO). The one place in the library that knows it.
+ */
+enum dmcaps_passes {
+	DMCAPS_PASSES_NO = 0,
+	DMCAPS_PASSES_YES = 1,
+	DMCAPS_PASSES_UNKNOWN_TYPE = 2,	/* type unknown: treated as NO */
+};
+enum dmcaps_passes dmcaps_target_type_passes(struct dmcaps_ctx *ctx,
+					     const char *type);
+
+enum dmcaps_table_kind {
+	DMCAPS_TABLE_LIVE,
+	DMCAPS_TABLE_INACTIVE,
+};
+
+struct dmcaps_table;	/* an ordered list of targets */
+struct dmcaps_target;	/* one table line */
+
+/*
+ * Reads a DM device's live or inactive table through libdevmapper, and for
+ * each target the devices it maps to (from its parameters for known target
+ * types, from DM_TABLE_DEPS otherwise). -ENODATA when that table does not
+ * exist; -ENOTSUP without device-mapper. Free with dmcaps_table_free().
+ */
+int dmcaps_table_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+		      enum dmcaps_table_kind kind, struct dmcaps_table **table);
+
+/*
+ * Parses table text in dmsetup's format: one "START LENGTH TYPE PARAMS"
+ * line per target, blank lines and '#' comments ignored. -EINVAL, with a
+ * message naming the line number and the fault, for malformed lines (too
+ * few fields, non-numeric or overflowing sectors, device arguments missing
+ * for the target type). Devices are resolved with dmcaps_dev_lookup().
+ */
+int dmcaps_table_parse(struct dmcaps_ctx *ctx, const char *text,
+		       struct dmcaps_table **table);
+void dmcaps_table_free(struct dmcaps_table *table);
+
+size_t dmcaps_table_target_count(const struct dmcaps_table *table);
+const struct dmcaps_target *dmcaps_table_target(const struct dmcaps_table *table,
+						size_t idx);
+
+uint64_t dmcaps_target_start(const struct dmcaps_target *t);
+uint64_t dmcaps_target_length(const struct dmcaps_target *t);
+const char *dmcaps_target_type(const struct dmcaps_target *t);
+const char *dmcaps_target_params(const struct dmcaps_target *t);
+enum dmcaps_passes dmcaps_target_passes(const struct dmcaps_target *t);
+/* Underlying devices in parameter order, duplicates removed. */
+size_t dmcaps_target_dev_count(const struct dmcaps_target *t);
+struct dmcaps_dev *dmcaps_target_dev(const struct dmcaps_target *t,
+				     size_t idx);
+
+/* ------------------------------------------------------------------------ */
+/* Prediction and explanation                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Why a table exposes less than "unrestricted". */
+enum dmcaps_cause {
+	DMCAPS_CAUSE_TARGET_NO_PASSTHROUGH,	/* target type does not opt in */
+	DMCAPS_CAUSE_TARGET_UNKNOWN_TYPE,	/* unknown type, treated as not */
+	DMCAPS_CAUSE_DEVICE_NO_CRYPTO,		/* device has no inline crypto */
+	DMCAPS_CAUSE_DEVICE_LACKS,		/* device lacks @delta */
+	DMCAPS_CAUSE_DEVICE_UNREADABLE,		/* its capabilities unreadable */
+};
+
+struct dmcaps_reason {
+	enum dmcaps_cause cause;
+	size_t target_index;		/* the target it comes from */
+	const char *target_type;
+	struct dmcaps_dev *dev;		/* DEVICE_* causes; NULL otherwise */
+	struct dmcaps_delta delta;	/* DEVICE_LACKS: what was removed */
+};
+
+struct dmcaps_prediction;
+
+/*
+ * Predicts the capabilities that @table exposes, by the kernel's rules
+ * (drivers/md/dm-table.c:dm_table_construct_crypto_profile): start from
+ * unrestricted; a target type that does not pass crypto clears everything;
+ * otherwise intersect with each underlying device's exposed capabilities.
+ * Every capability lost is explained by one reason: "device X lacks
+ * Adiantum", "target 2 (crypt) does not pass inline crypto".
+ */
+int dmcaps_predict(struct dmcaps_ctx *ctx, const struct dmcaps_table *table,
+		   struct dmcaps_prediction **pred);
+void dmcaps_prediction_free(struct dmcaps_prediction *pred);
+
+/* The predicted set; empty (never NULL) when the table exposes nothing,
+ * with keyslots 0 (passthrough) otherwise. */
+const struct dmcaps_set *dmcaps_prediction_caps(const struct dmcaps_prediction *pred);
+size_t dmcaps_prediction_reason_count(const struct dmcaps_prediction *pred);
+const struct dmcaps_reason *dmcaps_prediction_reason(const struct dmcaps_prediction *pred,
+						     size_t idx);
+
+/* One line of plain English; malloc()ed, free() it. */
+int dmcaps_reason_format(const struct dmcaps_reason *reason, char **text);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _LIBDMCAPS_H */
