@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Run bats suites inside the dmcaps test kernel (User-Mode Linux, host
+# filesystem as root) and bring their TAP back.
+#
+#   tests/vm/run.sh [--kernel LINUX] [--build DIR] [--timeout SECONDS] [SUITE.bats...]
+#
+# Default suites: tests/vm/suites/*.bats. The kernel is built (or reused from
+# the cache) by build-kernel.sh unless --kernel or DMCAPS_KERNEL names one.
+# --build is the configured autotools build directory whose dmcaps the
+# suites use (DMCAPS_BUILD inside the VM).
+#
+# The run fails when a suite fails, when the kernel log shows a BUG, WARNING,
+# Oops, lockdep report or panic, when a built-in KUnit test fails, or when the
+# VM does not power off within the timeout (it is then killed, never left
+# hanging). Prints "N passed, N failed, N skipped" last.
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+kernel=${DMCAPS_KERNEL:-}
+build=${DMCAPS_BUILD:-}
+timeout_s=${DMCAPS_VM_TIMEOUT:-1200}
+mem=${DMCAPS_VM_MEM:-768M}
+suites=()
+
+die() { echo "vm: error: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift 2 ;;
+	--build) build=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) die "unknown option $1" ;;
+	*) suites+=("$(realpath "$1")"); shift ;;
+	esac
+done
+[ ${#suites[@]} -gt 0 ] || suites=("$top"/tests/vm/suites/*.bats)
+for s in "${suites[@]}"; do [ -f "$s" ] || die "no such suite: $s"; done
+
+# Prerequisites: say which one is missing rather than pass silently.
+command -v bats >/dev/null || die "bats is not installed (apt-get install bats)"
+command -v busybox >/dev/null || die "busybox is not installed (apt-get install busybox-static)"
+shm=${TMPDIR_VM:-/dev/shm}
+[ -d "$shm" ] && [ -w "$shm" ] || die "$shm is missing or not writable: UML keeps its memory there"
+if findmnt -no OPTIONS --target "$shm" 2>/dev/null | grep -qw noexec; then
+	die "$shm is mounted noexec: UML maps its memory from there with PROT_EXEC"
+fi
+avail=$(df -Pk "$shm" | awk 'NR==2 {print $4}')
+[ "${avail:-0}" -ge $((1024 * 1024)) ] || die "$shm has less than 1 GiB free (UML memory + tmpfs)"
+avail=$(df -Pk /var/tmp | awk 'NR==2 {print $4}')
+[ "${avail:-0}" -ge $((512 * 1024)) ] || die "/var/tmp has less than 512 MiB free"
+
+if [ -z "$kernel" ]; then
+	kernel=$("$top/tests/vm/build-kernel.sh" | tail -n 1) || die "kernel build failed"
+fi
+[ -x "$kernel" ] || die "kernel $kernel is not executable"
+[ -z "$build" ] || build=$(realpath "$build")
+
+results=$(mktemp -d /var/tmp/dmcaps-vm.XXXXXX) || die "mktemp failed"
+chmod 755 "$results"
+cat > "$results/run.env" <<EOS
+DMCAPS_TOP='$top'
+DMCAPS_BUILD='$build'
+DMCAPS_RESULTS='$results'
+DMCAPS_SUITES='${suites[*]}'
+DMCAPS_SUITE_TIMEOUT='$timeout_s'
+EOS
+
+log=$results/console.log
+echo "vm: booting $kernel (results in $results)"
+t0=$SECONDS
+# Each UML process is one host process per guest address space; timeout
+# signals the whole group, so nothing survives a hung VM.
+TMPDIR=$shm timeout --kill-after=15 "$timeout_s" "$kernel" \
+	mem="$mem" rootfstype=hostfs rootflags=/ rw \
+	init="$top/tests/vm/guest-init.sh" dmcaps_run="$results/run.env" \
+	con=null con0=fd:0,fd:1 < /dev/null > "$log" 2>&1
+vm_rc=$?
+echo "vm: VM exited with $vm_rc after $((SECONDS - t0))s"
+
+failed=0
+if [ $vm_rc -eq 124 ] || [ $vm_rc -eq 137 ]; then
+	echo "vm: FAIL: the VM did not power off within ${timeout_s}s; killed"
+	failed=1
+elif ! grep -q 'dmcaps-vm: all suites done' "$log"; then
+	echo "vm: FAIL: the guest did not finish its suites (exit $vm_rc)"
+	failed=1
+fi
+
+# Kernel health: any of these in the console log fails the run.
+bad='(BUG:|WARNING:|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|UBSAN:|KASAN:|kernel BUG|hung_task|INFO: task .* blocked)'
+if grep -Eq "$bad" "$log"; then
+	echo "vm: FAIL: kernel log reports problems:"
+	grep -En -A12 "$bad" "$log" | head -60 | sed 's/^/vm:   /'
+	failed=1
+fi
+
+# Built-in KUnit tests ran at boot: report them as TAP, fail on "not ok".
+kunit_ok=$(grep -Ec '^\[ *[0-9.]+\] +ok [0-9]+ ' "$log")
+kunit_fail=$(grep -Ec '^\[ *[0-9.]+\] +not ok [0-9]+ ' "$log")
+kunit_skip=$(grep -Ec '^\[ *[0-9.]+\] +ok [0-9]+ .*# SKIP' "$log")
+echo "vm: KUnit at boot: $((kunit_ok - kunit_skip)) ok, $kunit_fail not ok, $kunit_skip skipped (suites and cases)"
+if [ "$kunit_fail" -gt 0 ]; then
+	grep -E '^\[ *[0-9.]+\] +not ok ' "$log" | sed 's/^/vm:   /'
+	failed=1
+fi
+
+pass=0 fail=0 skip=0
+for s in "${suites[@]}"; do
+	name=$(basename "$s" .bats)
+	tap=$results/$name.tap
+	if [ ! -f "$tap" ]; then
+		echo "vm: FAIL: suite $name produced no TAP"
+		failed=1; fail=$((fail + 1)); continue
+	fi
+	echo "vm: --- $name"
+	sed 's/^/  /' "$tap"
+	[ -s "$results/$name.err" ] && sed 's/^/  stderr: /' "$results/$name.err" | head -40
+	p=$(grep -Ec '^ok [0-9]+ ' "$tap"); k=$(grep -Ec '^ok [0-9]+ .*# [Ss][Kk][Ii][Pp]' "$tap")
+	f=$(grep -Ec '^not ok [0-9]+ ' "$tap")
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -1)
+	pass=$((pass + p - k)); skip=$((skip + k)); fail=$((fail + f))
+	if [ "$(cat "$results/$name.rc" 2>/dev/null)" != 0 ] || [ "$f" -gt 0 ] ||
+	   [ -z "$planned" ] || [ $((p + f)) -ne "$planned" ]; then
+		echo "vm: FAIL: suite $name (rc $(cat "$results/$name.rc" 2>/dev/null), $((p + f))/${planned:-?} tests reported)"
+		failed=1
+	fi
+	if [ "$k" -gt 0 ]; then
+		echo "vm: NOTE: $k test(s) in $name SKIPPED:"
+		grep -E '^ok [0-9]+ .*# [Ss][Kk][Ii][Pp]' "$tap" | sed 's/^/vm:   /'
+	fi
+done
+
+[ $failed -eq 0 ] && [ $fail -eq 0 ] && rm -rf "$results" ||
+	echo "vm: console log and TAP kept in $results"
+echo "vm: $pass passed, $fail failed, $skip skipped"
+[ $failed -eq 0 ] && [ $fail -eq 0 ]
