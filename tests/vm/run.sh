@@ -34,6 +34,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option $1" ;;
+	/tmp/*) die "$1: the guest mounts its own /tmp; put suites elsewhere" ;;
 	*) suites+=("$(realpath "$1")"); shift ;;
 	esac
 done
@@ -127,6 +128,7 @@ for s in "${suites[@]}"; do
 	   [ -z "$planned" ] || [ $((p + f)) -ne "$planned" ]; then
 		echo "vm: FAIL: suite $name (rc $(cat "$results/$name.rc" 2>/dev/null), $((p + f))/${planned:-?} tests reported)"
 		failed=1
+		[ "$f" -gt 0 ] || fail=$((fail + 1))
 	fi
 	if [ "$k" -gt 0 ]; then
 		echo "vm: NOTE: $k test(s) in $name SKIPPED:"
