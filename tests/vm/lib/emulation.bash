@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Helpers for VM suites: emulated inline-encryption devices (null_blk with
+# the series' crypto emulation) and device-mapper stacks over them. Sourced
+# by bats suites running as root inside the test VM.
+
+NULLB=/sys/kernel/config/nullb
+
+# nb_create NAME SIZE_MB MODES [DUN_BYTES [KEYSLOTS]]
+#   MODES as null_blk's crypto_modes takes them ("AES-256-XTS=512,4096
+#   Adiantum=4096"), or "" for a device without inline encryption.
+nb_create() {
+	local name=$1 size=$2 modes=$3 dun=${4:-8} slots=${5:-8} d=$NULLB/$1
+	mkdir "$d" || return 1
+	echo "$size" > "$d/size" &&
+	echo 1 > "$d/memory_backed" &&
+	echo 4096 > "$d/blocksize" || return 1
+	if [ -n "$modes" ]; then
+		echo "$modes" > "$d/crypto_modes" &&
+		echo "$dun" > "$d/crypto_max_dun_bytes" &&
+		echo "$slots" > "$d/crypto_num_keyslots" || return 1
+	fi
+	echo 1 > "$d/power" || return 1
+	[ -b "/dev/$name" ]
+}
+
+# nb_counter NAME COUNTER: one of keyslot_programs, keyslot_evictions,
+# data_units_encrypted, data_units_decrypted, keys_programmed
+nb_counter() {
+	cat "$NULLB/$1/crypto_$2"
+}
+
+# nb_counters NAME: all counters on one line, for failure messages
+nb_counters() {
+	local c out=$1:
+	for c in keyslot_programs keyslot_evictions data_units_encrypted \
+		 data_units_decrypted keys_programmed; do
+		out="$out $c=$(cat "$NULLB/$1/crypto_$c" 2>/dev/null)"
+	done
+	echo "$out"
+}
+
+nb_remove() {
+	[ -d "$NULLB/$1" ] || return 0
+	echo 0 > "$NULLB/$1/power" 2>/dev/null
+	rmdir "$NULLB/$1"
+}
+
+# Removes every DM device and every null_blk device made through configfs:
+# each test starts from nothing.
+vm_cleanup() {
+	local d
+	for d in /tmp/dmcaps-mnt*; do
+		mountpoint -q "$d" 2>/dev/null && umount "$d"
+	done
+	dmsetup remove_all --force >/dev/null 2>&1
+	dmsetup remove_all --force >/dev/null 2>&1
+	for d in "$NULLB"/*/; do
+		[ -d "$d" ] && nb_remove "$(basename "$d")"
+	done
+	return 0
+}
+
+# The kernel name (dm-N) behind /dev/mapper/NAME.
+dm_kname() {
+	basename "$(readlink -f "/dev/mapper/$1")"
+}
+
+# crypto_sysfs KNAME: the queue's capabilities as one line,
+# "AES-256-XTS=0x1000 Adiantum=0x1000 dun_bits=64 slots=0", or "none".
+crypto_sysfs() {
+	local d=/sys/block/$1/queue/crypto f out=
+	[ -d "$d" ] || { echo none; return 0; }
+	for f in "$d"/modes/*; do
+		[ -e "$f" ] && out="$out${f##*/}=$(cat "$f") "
+	done
+	echo "${out}dun_bits=$(cat "$d/max_dun_bits") slots=$(cat "$d/num_keyslots")"
+}
+
+# Kernel log lines since mark_log.
+mark_log() { LOG_MARK=$(dmesg | wc -l); }
+log_since_mark() { dmesg | tail -n +"$((LOG_MARK + 1))"; }
+
+# A pattern that a raw device must not hold when data is encrypted.
+PLAINTEXT_MARKER="dmcaps-plaintext-marker-0123456789abcdef"
+write_marker_file() {	# write_marker_file PATH SIZE_KB
+	yes "$PLAINTEXT_MARKER" | head -c "$(($2 * 1024))" > "$1"
+}
+raw_has_marker() {	# raw_has_marker DEV [MARKER]: 0 if found
+	grep -q -a -F "${2:-$PLAINTEXT_MARKER}" "$1"
+}
