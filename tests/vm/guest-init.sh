@@ -40,6 +40,12 @@ export DM_DISABLE_UDEV HOME LANG DMCAPS_TOP DMCAPS_BUILD DMCAPS_RESULTS
 
 echo "dmcaps-vm: guest up: $(uname -r)"
 cd "$DMCAPS_TOP" || busybox poweroff -f
+if [ -n "${DMCAPS_EXEC:-}" ]; then
+	echo "dmcaps-vm: exec $DMCAPS_EXEC"
+	timeout "${DMCAPS_SUITE_TIMEOUT:-600}" "$DMCAPS_EXEC" \
+		> "$DMCAPS_RESULTS/exec.out" 2>&1 < /dev/null
+	echo $? > "$DMCAPS_RESULTS/exec.rc"
+fi
 for suite in $DMCAPS_SUITES; do
 	name=$(basename "$suite" .bats)
 	echo "dmcaps-vm: suite $name"

@@ -5,8 +5,10 @@
 # filesystem as root) and bring their TAP back.
 #
 #   tests/vm/run.sh [--kernel LINUX] [--build DIR] [--timeout SECONDS] [SUITE.bats...]
+#   tests/vm/run.sh [--kernel LINUX] [--build DIR] --exec SCRIPT
 #
-# Default suites: tests/vm/suites/*.bats. The kernel is built (or reused from
+# Default suites: tests/vm/suites/*.bats. --exec runs one script as root in
+# the VM instead and prints its output (the demo uses it). The kernel is built (or reused from
 # the cache) by build-kernel.sh unless --kernel or DMCAPS_KERNEL names one.
 # --build is the configured autotools build directory whose dmcaps the
 # suites use (DMCAPS_BUILD inside the VM).
@@ -24,6 +26,7 @@ build=${DMCAPS_BUILD:-}
 timeout_s=${DMCAPS_VM_TIMEOUT:-1200}
 mem=${DMCAPS_VM_MEM:-768M}
 suites=()
+exec_script=
 
 die() { echo "vm: error: $*" >&2; exit 2; }
 
@@ -32,13 +35,14 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
+	--exec) exec_script=$(realpath "$2"); shift 2 ;;
 	-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	/tmp/*) die "$1: the guest mounts its own /tmp; put suites elsewhere" ;;
 	*) suites+=("$(realpath "$1")"); shift ;;
 	esac
 done
-[ ${#suites[@]} -gt 0 ] || suites=("$top"/tests/vm/suites/*.bats)
+[ ${#suites[@]} -gt 0 ] || [ -n "$exec_script" ] || suites=("$top"/tests/vm/suites/*.bats)
 for s in "${suites[@]}"; do [ -f "$s" ] || die "no such suite: $s"; done
 
 # Prerequisites: say which one is missing rather than pass silently.
@@ -68,6 +72,7 @@ DMCAPS_BUILD='$build'
 DMCAPS_RESULTS='$results'
 DMCAPS_SUITES='${suites[*]}'
 DMCAPS_SUITE_TIMEOUT='$timeout_s'
+DMCAPS_EXEC='$exec_script'
 EOS
 
 log=$results/console.log
@@ -109,6 +114,15 @@ if [ "$kunit_fail" -gt 0 ]; then
 	failed=1
 fi
 
+if [ -n "$exec_script" ]; then
+	cat "$results/exec.out" 2>/dev/null
+	rc=$(cat "$results/exec.rc" 2>/dev/null || echo none)
+	if [ "$rc" != 0 ]; then
+		echo "vm: FAIL: ${exec_script##*/} exited with $rc"
+		failed=1
+	fi
+fi
+
 pass=0 fail=0 skip=0
 for s in "${suites[@]}"; do
 	name=$(basename "$s" .bats)
@@ -138,5 +152,5 @@ done
 
 [ $failed -eq 0 ] && [ $fail -eq 0 ] && rm -rf "$results" ||
 	echo "vm: console log and TAP kept in $results"
-echo "vm: $pass passed, $fail failed, $skip skipped"
+[ ${#suites[@]} -eq 0 ] || echo "vm: $pass passed, $fail failed, $skip skipped"
 [ $failed -eq 0 ] && [ $fail -eq 0 ]

@@ -89,3 +89,13 @@ write_marker_file() {	# write_marker_file PATH SIZE_KB
 raw_has_marker() {	# raw_has_marker DEV [MARKER]: 0 if found
 	grep -q -a -F "${2:-$PLAINTEXT_MARKER}" "$1"
 }
+
+# not CMD...: succeeds when CMD fails. bats does not fail a test on "! cmd"
+# (bash's errexit ignores negated commands), so negations go through this.
+not() {
+	if "$@"; then
+		echo "expected to fail: $*" >&2
+		return 1
+	fi
+	return 0
+}

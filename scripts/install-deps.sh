@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Install what dmcaps needs from Debian 12's packages, by name. Idempotent:
+# apt is only asked when something is missing.
+#   install-deps.sh build    the library and tool, and the host tests
+#   install-deps.sh vm       the User-Mode Linux test kernel and VM suites
+set -euo pipefail
+
+build_pkgs=(build-essential autoconf automake libtool pkg-config
+	libdevmapper-dev libblkid-dev libpopt-dev libkeyutils-dev
+	libsmartcols-dev libcmocka-dev bats python3 valgrind xz-utils)
+vm_pkgs=(linux-source-6.12 flex bison bc libelf-dev libssl-dev ccache git
+	perl busybox-static dmsetup e2fsprogs xfsprogs keyutils util-linux
+	kmod coreutils)
+
+want=()
+for what in "$@"; do
+	case "$what" in
+	build) want+=("${build_pkgs[@]}") ;;
+	vm) want+=("${vm_pkgs[@]}") ;;
+	*) echo "install-deps: unknown set '$what' (build, vm)" >&2; exit 1 ;;
+	esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}" >&2
+	echo "install-deps: run as root, or: sudo apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

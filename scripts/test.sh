@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The whole dmcaps test suite, from a fresh Debian 12 machine:
+#   1. installs what it needs (apt, by package name),
+#   2. host tier: builds, `make check` (cmocka unit tests, bats CLI tests),
+#      `make distcheck`,
+#   3. VM tier: builds (or reuses) the patched UML test kernel and runs the
+#      suites in tests/vm/suites inside it.
+# Prints "N passed, N failed, N skipped" over all tiers last; exits non-zero
+# on any failure. DMCAPS_SKIP_VM=1 skips the VM tier, loudly.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+builddir=${DMCAPS_BUILDDIR:-$top/build-test}
+jobs=$(nproc)
+t0=$SECONDS
+pass=0 fail=0 skip=0 status=0
+
+step() { echo; echo "==== $* ($((SECONDS - t0))s)"; }
+tally() {	# tally LOG: add automake's "# PASS: N" etc. from a make check log
+	local p f s e
+	p=$(sed -n 's/^# PASS: *\([0-9]*\)$/\1/p' "$1" | tail -1)
+	f=$(sed -n 's/^# FAIL: *\([0-9]*\)$/\1/p' "$1" | tail -1)
+	e=$(sed -n 's/^# ERROR: *\([0-9]*\)$/\1/p' "$1" | tail -1)
+	s=$(sed -n 's/^# SKIP: *\([0-9]*\)$/\1/p' "$1" | tail -1)
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0} + ${e:-0})); skip=$((skip + ${s:-0}))
+}
+
+step "installing dependencies"
+if [ "${DMCAPS_SKIP_VM:-0}" = 1 ]; then
+	"$top/scripts/install-deps.sh" build || exit 1
+else
+	"$top/scripts/install-deps.sh" build vm || exit 1
+fi
+
+step "building in $builddir"
+(cd "$top" && autoreconf -fi >/dev/null) || exit 1
+mkdir -p "$builddir"
+cd "$builddir" || exit 1
+[ -f Makefile ] || "$top/configure" -q || exit 1
+make -s -j"$jobs" >/dev/null || { echo "build failed"; exit 1; }
+
+step "host tier: make check"
+make -s -j"$jobs" check > "$builddir/check.log" 2>&1
+rc=$?
+grep -E '^(PASS|FAIL|XFAIL|XPASS|SKIP|ERROR|#)' "$builddir/check.log"
+tally "$builddir/check.log"
+if [ $rc -ne 0 ]; then
+	status=1
+	echo "make check failed:"
+	tail -n 60 "$builddir/check.log"
+	for f in $(find "$builddir/tests" -name '*.log' ! -name test-suite.log); do
+		grep -q -E '^(not ok|FAIL|ERROR)' "$f" && { echo "--- $f"; tail -n 40 "$f"; }
+	done
+fi
+
+step "host tier: make distcheck"
+if make -s -j"$jobs" distcheck > "$builddir/distcheck.log" 2>&1; then
+	echo "distcheck: ok"
+	pass=$((pass + 1))
+else
+	echo "distcheck: FAILED"
+	tail -n 40 "$builddir/distcheck.log"
+	fail=$((fail + 1)); status=1
+fi
+
+if [ "${DMCAPS_SKIP_VM:-0}" = 1 ]; then
+	step "VM tier SKIPPED (DMCAPS_SKIP_VM=1): the real-kernel tests did not run"
+	skip=$((skip + 1))
+else
+	step "VM tier: patched 6.12 User-Mode Linux"
+	"$top/tests/vm/run.sh" --build "$builddir" | tee "$builddir/vm.log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$builddir/vm.log" | tail -1)
+	if [ -n "$line" ]; then
+		set -- $line
+		pass=$((pass + $2)); fail=$((fail + $4)); skip=$((skip + $6))
+	fi
+	if [ $rc -ne 0 ]; then
+		status=1
+		[ -n "$line" ] && [ "$4" != 0 ] || fail=$((fail + 1))
+	fi
+fi
+
+step "done"
+[ $status -eq 0 ] && [ $fail -eq 0 ] || status=1
+echo "$pass passed, $fail failed, $skip skipped"
+exit $status
