@@ -1,0 +1,662 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Block devices: the list from <sysroot>/sys/class/block, lookups by the
+ * specifications users write, and the per-device capability cache.
+ *
+ * A fixture sysroot has no device nodes, so paths are mapped to devices
+ * through sysfs there: /dev/mapper/NAME is the DM device whose dm/name is
+ * NAME and /dev/KNAME is KNAME, after following symlinks inside the sysroot
+ * (tests/fixtures/README.md). On the running system a path is stat()ed.
+ */
+#include <blkid.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "internal.h"
+
+/* dm/name is at most DM_NAME_LEN (128); uuid DM_UUID_LEN (129). */
+#define SYSFS_NAME_MAX 256
+
+static void dev_free(struct dmcaps_dev *dev)
+{
+	if (!dev)
+		return;
+	free(dev->kname);
+	free(dev->path);
+	free(dev->parent);
+	free(dev->dm_name);
+	free(dev->dm_uuid);
+	dmcaps_set_free(dev->caps);
+	free(dev);
+}
+
+void dmcaps_devs_free(struct dmcaps_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ndevs; i++)
+		dev_free(ctx->devs[i]);
+	free(ctx->devs);
+	ctx->devs = NULL;
+	ctx->ndevs = 0;
+	ctx->devs_read = false;
+}
+
+/* Reads <class_dir>/<name>/<file>; *text NULL when absent. */
+static int read_attr(const char *class_dir, const char *name, const char *file,
+		     char **text)
+{
+	char *path = dmcaps_strdup_printf("%s/%s/%s", class_dir, name, file);
+	int err;
+
+	if (!path)
+		return -ENOMEM;
+	err = dmcaps_read_small_file(path, SYSFS_NAME_MAX, text);
+	free(path);
+	if (err == -ENOENT || err == -ENOTDIR) {
+		*text = NULL;
+		return 0;
+	}
+	return err;
+}
+
+/* The disk a partition belongs to: on sysfs the directory holding it. */
+static char *partition_parent(const char *class_dir, const char *name)
+{
+	char *link, *real, *slash, *parent = NULL;
+
+	link = dmcaps_strdup_printf("%s/%s", class_dir, name);
+	if (!link)
+		return NULL;
+	real = realpath(link, NULL);
+	free(link);
+	if (!real)
+		return NULL;
+	slash = strrchr(real, '/');
+	if (slash && slash != real) {
+		*slash = '\0';
+		slash = strrchr(real, '/');
+		if (slash && slash[1])
+			parent = strdup(slash + 1);
+	}
+	free(real);
+	return parent;
+}
+
+/* For fixtures made of plain directories: "sda1" -> "sda",
+ * "nvme0n1p2" -> "nvme0n1", "mmcblk0p1" -> "mmcblk0". */
+static char *partition_parent_guess(const char *name)
+{
+	size_t len = strlen(name);
+
+	while (len && isdigit((unsigned char)name[len - 1]))
+		len--;
+	if (len >= 2 && name[len - 1] == 'p' && isdigit((unsigned char)name[len - 2]))
+		len--;
+	return len ? strndup(name, len) : NULL;
+}
+
+static int dev_read(struct dmcaps_ctx *ctx, const char *class_dir,
+		    const char *name, struct dmcaps_dev **out)
+{
+	struct dmcaps_dev *dev;
+	char *text = NULL, *p;
+	int err;
+
+	*out = NULL;
+	err = read_attr(class_dir, name, "dev", &text);
+	if (err || !text) {
+		log_dbg(ctx, "Skipping %s/%s: no readable dev attribute.",
+			class_dir, name);
+		return err == -ENOMEM ? err : 0;
+	}
+	dev = calloc(1, sizeof(*dev));
+	if (!dev) {
+		free(text);
+		return -ENOMEM;
+	}
+	if (dmcaps_parse_devno(text, &dev->devno)) {
+		log_dbg(ctx, "Skipping %s/%s: malformed dev \"%s\".",
+			class_dir, name, text);
+		free(text);
+		dev_free(dev);
+		return 0;
+	}
+	free(text);
+
+	dev->kname = strdup(name);
+	/* sysfs spells '/' in device names as '!' (cciss!c0d0). */
+	dev->path = dmcaps_strdup_printf("/dev/%s", name);
+	if (!dev->kname || !dev->path)
+		goto enomem;
+	for (p = dev->path + 5; *p; p++)
+		if (*p == '!')
+			*p = '/';
+
+	err = read_attr(class_dir, name, "partition", &text);
+	if (err == -ENOMEM)
+		goto enomem;
+	if (!err && text) {
+		dev->is_partition = true;
+		dev->parent = partition_parent(class_dir, name);
+	}
+	free(text);
+	text = NULL;
+
+	err = read_attr(class_dir, name, "dm/name", &dev->dm_name);
+	if (err == -ENOMEM)
+		goto enomem;
+	if (dev->dm_name) {
+		err = read_attr(class_dir, name, "dm/uuid", &dev->dm_uuid);
+		if (err == -ENOMEM)
+			goto enomem;
+		if (dev->dm_uuid && !*dev->dm_uuid) {
+			free(dev->dm_uuid);
+			dev->dm_uuid = NULL;
+		}
+	}
+	*out = dev;
+	return 0;
+enomem:
+	dev_free(dev);
+	return -ENOMEM;
+}
+
+static int kname_cmp(const void *a, const void *b)
+{
+	const struct dmcaps_dev *da = *(struct dmcaps_dev *const *)a;
+	const struct dmcaps_dev *db = *(struct dmcaps_dev *const *)b;
+
+	return strverscmp(da->kname, db->kname);
+}
+
+static int devs_load(struct dmcaps_ctx *ctx)
+{
+	struct dmcaps_dev **devs = NULL, **n, *dev;
+	size_t ndevs = 0, i;
+	struct dirent *de;
+	char *class_dir;
+	DIR *d;
+	int err = 0;
+
+	if (ctx->devs_read)
+		return 0;
+	class_dir = dmcaps_root_path(ctx, "/sys/class/block");
+	if (!class_dir)
+		return -ENOMEM;
+	d = opendir(class_dir);
+	if (!d) {
+		err = -errno;
+		log_err(ctx, "Cannot list block devices in %s: %s.", class_dir,
+			strerror(-err));
+		free(class_dir);
+		return err;
+	}
+	/* One pass: every attribute the library needs is read here. */
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		err = dev_read(ctx, class_dir, de->d_name, &dev);
+		if (err)
+			break;
+		if (!dev)
+			continue;
+		n = realloc(devs, (ndevs + 1) * sizeof(*devs));
+		if (!n) {
+			dev_free(dev);
+			err = -ENOMEM;
+			break;
+		}
+		devs = n;
+		devs[ndevs++] = dev;
+	}
+	closedir(d);
+	free(class_dir);
+	if (err) {
+		for (i = 0; i < ndevs; i++)
+			dev_free(devs[i]);
+		free(devs);
+		return err;
+	}
+	if (ndevs)
+		qsort(devs, ndevs, sizeof(*devs), kname_cmp);
+	ctx->devs = devs;
+	ctx->ndevs = ndevs;
+	ctx->devs_read = true;
+
+	/* Partitions whose parent the sysfs layout did not reveal. */
+	for (i = 0; i < ndevs; i++) {
+		dev = devs[i];
+		if (!dev->is_partition)
+			continue;
+		if (dev->parent && dmcaps_dev_find_kname(ctx, dev->parent))
+			continue;
+		free(dev->parent);
+		dev->parent = partition_parent_guess(dev->kname);
+		log_dbg(ctx, "Partition %s: parent disk guessed as %s.",
+			dev->kname, dev->parent ?: "(none)");
+	}
+	return 0;
+}
+
+struct dmcaps_dev *dmcaps_dev_find_kname(struct dmcaps_ctx *ctx, const char *kname)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ndevs; i++)
+		if (!strcmp(ctx->devs[i]->kname, kname))
+			return ctx->devs[i];
+	return NULL;
+}
+
+struct dmcaps_dev *dmcaps_dev_find_dm_name(struct dmcaps_ctx *ctx, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ndevs; i++)
+		if (ctx->devs[i]->dm_name && !strcmp(ctx->devs[i]->dm_name, name))
+			return ctx->devs[i];
+	return NULL;
+}
+
+static struct dmcaps_dev *find_devno(struct dmcaps_ctx *ctx, dev_t devno)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ndevs; i++)
+		if (ctx->devs[i]->devno == devno)
+			return ctx->devs[i];
+	return NULL;
+}
+
+DMCAPS_EXPORT int dmcaps_dev_list(struct dmcaps_ctx *ctx,
+				  struct dmcaps_dev ***devs, size_t *count)
+{
+	int err;
+
+	if (!ctx || !devs || !count)
+		return -EINVAL;
+	err = devs_load(ctx);
+	if (err)
+		return err;
+	*devs = ctx->devs;
+	*count = ctx->ndevs;
+	return 0;
+}
+
+DMCAPS_EXPORT int dmcaps_dev_lookup_devno(struct dmcaps_ctx *ctx, dev_t devno,
+					  struct dmcaps_dev **dev)
+{
+	int err;
+
+	if (!ctx || !dev)
+		return -EINVAL;
+	*dev = NULL;
+	err = devs_load(ctx);
+	if (err)
+		return err;
+	*dev = find_devno(ctx, devno);
+	if (!*dev) {
+		log_err(ctx, "Device %u:%u not found.", major(devno), minor(devno));
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* Lexically normalizes an absolute path: "/dev/disk/../sda" -> "/dev/sda". */
+static char *path_normalize(const char *path)
+{
+	char *out = malloc(strlen(path) + 2), *o = out;
+	const char *p = path;
+
+	if (!out)
+		return NULL;
+	*o = '\0';
+	while (*p) {
+		const char *e;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchrnul(p, '/');
+		len = e - p;
+		if (len == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(out, '/');
+
+			o = slash ? slash : out;
+			*o = '\0';
+		} else {
+			*o++ = '/';
+			memcpy(o, p, len);
+			o += len;
+			*o = '\0';
+		}
+		p = e;
+	}
+	if (o == out) {
+		out[0] = '/';
+		out[1] = '\0';
+	}
+	return out;
+}
+
+/* Maps a path inside a sysroot (no device nodes) to a device. */
+static int lookup_path_sysroot(struct dmcaps_ctx *ctx, const char *spec,
+			       struct dmcaps_dev **dev)
+{
+	char *path, *full = NULL, *next;
+	char target[PATH_MAX];
+	struct stat st;
+	int hops, err = -ENODEV;
+	ssize_t len;
+
+	*dev = NULL;
+	path = path_normalize(spec);
+	if (!path)
+		return -ENOMEM;
+	/* Follow symlinks inside the sysroot (dev/disk/by-uuid/... -> ../../sda1). */
+	for (hops = 0; hops < 40; hops++) {
+		full = dmcaps_root_path(ctx, path);
+		if (!full) {
+			err = -ENOMEM;
+			goto out;
+		}
+		if (lstat(full, &st) < 0)
+			break;
+		if (S_ISBLK(st.st_mode)) {
+			*dev = find_devno(ctx, st.st_rdev);
+			goto out;
+		}
+		if (!S_ISLNK(st.st_mode))
+			break;
+		len = readlink(full, target, sizeof(target) - 1);
+		if (len < 0)
+			break;
+		target[len] = '\0';
+		if (target[0] == '/') {
+			next = path_normalize(target);
+		} else {
+			char *slash = strrchr(path, '/'), *joined;
+
+			*slash = '\0';
+			joined = dmcaps_strdup_printf("%s/%s", path, target);
+			next = joined ? path_normalize(joined) : NULL;
+			free(joined);
+		}
+		if (!next) {
+			err = -ENOMEM;
+			goto out;
+		}
+		free(path);
+		path = next;
+		free(full);
+		full = NULL;
+	}
+
+	if (!strncmp(path, "/dev/mapper/", 12) && !strchr(path + 12, '/')) {
+		*dev = dmcaps_dev_find_dm_name(ctx, path + 12);
+	} else if (!strncmp(path, "/dev/", 5) && path[5]) {
+		char *kname = strdup(path + 5), *p;
+
+		if (!kname) {
+			err = -ENOMEM;
+			goto out;
+		}
+		for (p = kname; *p; p++)
+			if (*p == '/')
+				*p = '!';
+		*dev = dmcaps_dev_find_kname(ctx, kname);
+		free(kname);
+	}
+out:
+	free(full);
+	free(path);
+	if (*dev)
+		return 0;
+	return err;
+}
+
+static int lookup_path(struct dmcaps_ctx *ctx, const char *spec,
+		       struct dmcaps_dev **dev)
+{
+	struct stat st;
+
+	*dev = NULL;
+	if (!ctx->running_system)
+		return lookup_path_sysroot(ctx, spec, dev);
+	if (stat(spec, &st) == 0) {
+		if (!S_ISBLK(st.st_mode)) {
+			log_err(ctx, "%s is not a block device.", spec);
+			return -ENODEV;
+		}
+		*dev = find_devno(ctx, st.st_rdev);
+		return *dev ? 0 : -ENODEV;
+	}
+	/* No node (e.g. DM_DISABLE_UDEV without dmsetup mknodes): the sysfs
+	 * mapping still knows /dev/mapper/NAME and /dev/KNAME. */
+	return lookup_path_sysroot(ctx, spec, dev);
+}
+
+static const char *const tag_dirs[][2] = {
+	{ "UUID=", "by-uuid" },
+	{ "LABEL=", "by-label" },
+	{ "PARTUUID=", "by-partuuid" },
+	{ "PARTLABEL=", "by-partlabel" },
+};
+
+/* udev's encoding of by-label names: unsafe bytes as \xNN. */
+static char *udev_encode(const char *s)
+{
+	char *out = malloc(strlen(s) * 4 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (isalnum(c) || strchr("#+-.:=@_", c) || c >= 0x80)
+			*o++ = c;
+		else
+			o += sprintf(o, "\\x%02x", c);
+	}
+	*o = '\0';
+	return out;
+}
+
+static int lookup_tag(struct dmcaps_ctx *ctx, const char *spec, size_t t,
+		      struct dmcaps_dev **dev)
+{
+	char *value, *encoded, *path;
+	size_t len;
+	int err;
+
+	*dev = NULL;
+	if (ctx->running_system) {
+		blkid_cache cache = NULL;
+		char *devname;
+
+		devname = blkid_evaluate_tag(spec, NULL, &cache);
+		blkid_put_cache(cache);
+		if (!devname)
+			return -ENODEV;
+		log_dbg(ctx, "%s is %s.", spec, devname);
+		err = lookup_path(ctx, devname, dev);
+		free(devname);
+		return err;
+	}
+
+	/* A sysroot has no blkid cache to trust: use its udev symlinks. */
+	value = strdup(spec + strlen(tag_dirs[t][0]));
+	if (!value)
+		return -ENOMEM;
+	len = strlen(value);
+	if (len >= 2 && (value[0] == '"' || value[0] == '\'') &&
+	    value[len - 1] == value[0]) {
+		memmove(value, value + 1, len - 2);
+		value[len - 2] = '\0';
+	}
+	err = -ENODEV;
+	if (*value && !strchr(value, '/')) {
+		path = dmcaps_strdup_printf("/dev/disk/%s/%s", tag_dirs[t][1], value);
+		if (!path) {
+			err = -ENOMEM;
+			goto out;
+		}
+		err = lookup_path_sysroot(ctx, path, dev);
+		free(path);
+		if (err == -ENODEV) {
+			encoded = udev_encode(value);
+			path = encoded ? dmcaps_strdup_printf("/dev/disk/%s/%s",
+							     tag_dirs[t][1], encoded) : NULL;
+			free(encoded);
+			if (!path) {
+				err = -ENOMEM;
+				goto out;
+			}
+			err = lookup_path_sysroot(ctx, path, dev);
+			free(path);
+		}
+	}
+out:
+	free(value);
+	return err;
+}
+
+DMCAPS_EXPORT int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
+				    struct dmcaps_dev **dev)
+{
+	dev_t devno;
+	size_t t;
+	int err;
+
+	if (!ctx || !dev)
+		return -EINVAL;
+	*dev = NULL;
+	if (!spec || !*spec) {
+		log_err(ctx, "No device given.");
+		return -EINVAL;
+	}
+	err = devs_load(ctx);
+	if (err)
+		return err;
+
+	for (t = 0; t < ARRAY_SIZE(tag_dirs); t++)
+		if (!strncmp(spec, tag_dirs[t][0], strlen(tag_dirs[t][0])))
+			break;
+	if (t < ARRAY_SIZE(tag_dirs))
+		err = lookup_tag(ctx, spec, t, dev);
+	else if (!dmcaps_parse_devno(spec, &devno))
+		*dev = find_devno(ctx, devno);
+	else if (spec[0] == '/')
+		err = lookup_path(ctx, spec, dev);
+	else {
+		/* A DM name first (what dmsetup users type), then a kernel name. */
+		*dev = dmcaps_dev_find_dm_name(ctx, spec);
+		if (!*dev)
+			*dev = dmcaps_dev_find_kname(ctx, spec);
+	}
+	if (err && err != -ENODEV)
+		return err;
+	if (!*dev) {
+		log_err(ctx, "Device \"%s\" not found.", spec);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+DMCAPS_EXPORT const char *dmcaps_dev_kname(const struct dmcaps_dev *dev)
+{
+	return dev ? dev->kname : NULL;
+}
+
+DMCAPS_EXPORT const char *dmcaps_dev_path(const struct dmcaps_dev *dev)
+{
+	return dev ? dev->path : NULL;
+}
+
+DMCAPS_EXPORT dev_t dmcaps_dev_devno(const struct dmcaps_dev *dev)
+{
+	return dev ? dev->devno : 0;
+}
+
+DMCAPS_EXPORT bool dmcaps_dev_is_dm(const struct dmcaps_dev *dev)
+{
+	return dev && dev->dm_name;
+}
+
+DMCAPS_EXPORT const char *dmcaps_dev_dm_name(const struct dmcaps_dev *dev)
+{
+	return dev ? dev->dm_name : NULL;
+}
+
+DMCAPS_EXPORT const char *dmcaps_dev_dm_uuid(const struct dmcaps_dev *dev)
+{
+	return dev ? dev->dm_uuid : NULL;
+}
+
+static int dev_read_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+			 struct dmcaps_set **caps)
+{
+	char *rel, *dir;
+	struct stat st;
+	int err;
+
+	rel = dmcaps_strdup_printf("/sys/block/%s", dev->kname);
+	if (!rel)
+		return -ENOMEM;
+	dir = dmcaps_root_path(ctx, rel);
+	free(rel);
+	if (!dir)
+		return -ENOMEM;
+	/* Fixtures may hold only sys/class/block; both lead to the disk. */
+	if (stat(dir, &st) < 0 && errno == ENOENT) {
+		free(dir);
+		rel = dmcaps_strdup_printf("/sys/class/block/%s", dev->kname);
+		dir = rel ? dmcaps_root_path(ctx, rel) : NULL;
+		free(rel);
+		if (!dir)
+			return -ENOMEM;
+	}
+	rel = dmcaps_strdup_printf("%s/queue/crypto", dir);
+	free(dir);
+	if (!rel)
+		return -ENOMEM;
+	err = dmcaps_sysfs_read_crypto_dir(ctx, rel, caps);
+	free(rel);
+	return err;
+}
+
+DMCAPS_EXPORT int dmcaps_dev_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+				  const struct dmcaps_set **caps)
+{
+	struct dmcaps_dev *parent;
+
+	if (!ctx || !dev || !caps)
+		return -EINVAL;
+	*caps = NULL;
+	/* A partition shares its disk's request queue. */
+	if (dev->is_partition && dev->parent) {
+		parent = dmcaps_dev_find_kname(ctx, dev->parent);
+		if (parent && parent != dev)
+			return dmcaps_dev_caps(ctx, parent, caps);
+	}
+	if (!dev->caps_read) {
+		dev->caps_err = dev_read_caps(ctx, dev, &dev->caps);
+		/* Keep ENOMEM retryable; anything else is the device's state. */
+		dev->caps_read = dev->caps_err != -ENOMEM;
+	}
+	*caps = dev->caps;
+	return dev->caps_err;
+}

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Device-mapper tables: from the kernel through libdevmapper on the running
+ * system, from fixture files under any other sysroot.
+ *
+ * Fixture convention (tests/fixtures/README.md): with a sysroot other than
+ * "/", the live and inactive tables of the DM device named NAME are the
+ * files <sysroot>/dmcaps/tables/NAME.live and NAME.inactive, in the format
+ * `dmsetup table` prints. A missing file is a missing table (-ENODATA).
+ * Unknown target types there have no known devices (no DM_TABLE_DEPS).
+ *
+ * Global state: libdevmapper has one process-wide log function. We install
+ * ours around our own libdm calls and point it at the calling context through
+ * a thread-local pointer; outside our calls it drops messages, so libdm never
+ * prints to stderr on our behalf.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/sysmacros.h>
+#include <libdevmapper.h>
+
+#include "internal.h"
+
+/* Tables larger than this are not a table we want to read from a file. */
+#define FIXTURE_TABLE_MAX (1024 * 1024)
+
+static __thread struct dmcaps_ctx *dm_log_ctx;
+
+__attribute__((format(printf, 5, 6)))
+static void dm_log_forward(int level, const char *file, int line, int dm_errno_or_class,
+			   const char *f, ...)
+{
+	int ours;
+	va_list ap;
+
+	if (!dm_log_ctx)
+		return;
+	/* libdm levels (syslog-like): 3 error, 4 warn, 5 notice, 6 info,
+	 * 7 debug; drop the _LOG_STDERR style flag bits above them. */
+	switch (level & 7) {
+	case 0: case 1: case 2: case 3:
+		ours = DMCAPS_LOG_ERROR;
+		break;
+	case 4:
+		ours = DMCAPS_LOG_WARNING;
+		break;
+	case 5: case 6:
+		ours = DMCAPS_LOG_VERBOSE;
+		break;
+	default:
+		ours = DMCAPS_LOG_DEBUG;
+		break;
+	}
+	/* Each failing call logs its own outcome as an error; libdm's view
+	 * of it ("open failed: Permission denied") is the detail behind. */
+	if (ours == DMCAPS_LOG_ERROR)
+		ours = DMCAPS_LOG_VERBOSE;
+	va_start(ap, f);
+	dmcaps_vlog(dm_log_ctx, ours, f, ap);
+	va_end(ap);
+}
+
+static void dm_enter(struct dmcaps_ctx *ctx)
+{
+	dm_log_ctx = ctx;
+	dm_log_with_errno_init(dm_log_forward);
+}
+
+static void dm_leave(void)
+{
+	dm_log_ctx = NULL;
+}
+
+DMCAPS_EXPORT int dmcaps_dm_available(struct dmcaps_ctx *ctx)
+{
+	if (!ctx)
+		return -EINVAL;
+	if (!ctx->running_system) {
+		log_dbg(ctx, "Sysroot %s: device-mapper is not asked.", ctx->sysroot);
+		return -ENOTSUP;
+	}
+	/*
+	 * Before any libdm call: run as root on a kernel without DM, libdm
+	 * would "helpfully" create a /dev/mapper/control node for a device
+	 * that does not exist.
+	 */
+	if (access("/sys/class/misc/device-mapper", F_OK) < 0) {
+		log_err(ctx, "This kernel has no device-mapper.");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int dm_errno(struct dm_task *dmt)
+{
+	int e = dm_task_get_errno(dmt);
+
+	switch (e) {
+	case EACCES:
+	case EPERM:
+	case ENXIO:
+	case ENODEV:
+	case ENOMEM:
+		return -e;
+	case 0:
+		return -EIO;
+	default:
+		return -e;
+	}
+}
+
+/* DM_DEVICE_DEPS of one table: the devices unknown target types map to. */
+static int read_deps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+		     enum dmcaps_table_kind kind, struct dmcaps_dev ***devs,
+		     size_t *ndevs)
+{
+	struct dm_task *dmt;
+	struct dm_deps *deps;
+	struct dmcaps_dev *d;
+	uint32_t i;
+	int err = 0;
+
+	*devs = NULL;
+	*ndevs = 0;
+	dmt = dm_task_create(DM_DEVICE_DEPS);
+	if (!dmt)
+		return -ENOMEM;
+	if (!dm_task_set_major(dmt, major(dev->devno)) ||
+	    !dm_task_set_minor(dmt, minor(dev->devno)) ||
+	    (kind == DMCAPS_TABLE_INACTIVE && !dm_task_query_inactive_table(dmt))) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (!dm_task_run(dmt)) {
+		err = dm_errno(dmt);
+		goto out;
+	}
+	deps = dm_task_get_deps(dmt);
+	if (!deps)
+		goto out;
+	*devs = calloc(deps->count ?: 1, sizeof(**devs));
+	if (!*devs) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < deps->count; i++) {
+		if (dmcaps_dev_lookup_devno(ctx, (dev_t)deps->device[i], &d))
+			continue;
+		(*devs)[(*ndevs)++] = d;
+	}
+out:
+	dm_task_destroy(dmt);
+	return err;
+}
+
+static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+			     enum dmcaps_table_kind kind, struct dmcaps_table **table)
+{
+	struct dmcaps_table *t = NULL;
+	struct dmcaps_dev **deps = NULL;
+	size_t ndeps = 0;
+	bool deps_read = false;
+	struct dm_task *dmt;
+	struct dm_info info;
+	void *next = NULL;
+	int err;
+
+	err = dmcaps_dm_available(ctx);
+	if (err)
+		return err;
+
+	/*
+	 * No udev handling needed: DM_DEVICE_TABLE and DM_DEVICE_DEPS create
+	 * no nodes and generate no uevents, so neither udev sync nor
+	 * DM_DISABLE_UDEV changes anything here.
+	 */
+	dm_enter(ctx);
+	dmt = dm_task_create(DM_DEVICE_TABLE);
+	if (!dmt) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (!dm_task_set_major(dmt, major(dev->devno)) ||
+	    !dm_task_set_minor(dmt, minor(dev->devno)) ||
+	    (kind == DMCAPS_TABLE_INACTIVE && !dm_task_query_inactive_table(dmt))) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (!dm_task_run(dmt)) {
+		err = dm_errno(dmt);
+		if (err == -EACCES || err == -EPERM)
+			log_err(ctx, "Reading the table of %s needs root.", dev->kname);
+		else
+			log_err(ctx, "Cannot read the table of %s: %s.", dev->kname,
+				strerror(-err));
+		goto out;
+	}
+	if (!dm_task_get_info(dmt, &info) || !info.exists) {
+		log_err(ctx, "%s is not a device-mapper device.", dev->kname);
+		err = -ENODEV;
+		goto out;
+	}
+	if ((kind == DMCAPS_TABLE_INACTIVE && !info.inactive_table) ||
+	    (kind == DMCAPS_TABLE_LIVE && !info.live_table)) {
+		log_verbose(ctx, "%s has no %s table.", dev->kname,
+			    kind == DMCAPS_TABLE_LIVE ? "live" : "inactive");
+		err = -ENODATA;
+		goto out;
+	}
+
+	err = dmcaps_table_new(&t);
+	if (err)
+		goto out;
+	do {
+		uint64_t start, length;
+		char *type = NULL, *params = NULL;
+
+		next = dm_get_next_target(dmt, next, &start, &length, &type, &params);
+		if (!type)
+			break;
+		if (!dmcaps_target_type_known(type) && !deps_read) {
+			err = read_deps(ctx, dev, kind, &deps, &ndeps);
+			if (err)
+				log_warn(ctx, "Cannot read the devices of %s's %s target.",
+					 dev->kname, type);
+			deps_read = true;
+		}
+		err = dmcaps_table_add_target(ctx, t, 0, start, length, type, params,
+					      dmcaps_target_type_known(type) ? NULL : deps,
+					      ndeps);
+		if (err)
+			goto out;
+	} while (next);
+	*table = t;
+	t = NULL;
+out:
+	if (dmt)
+		dm_task_destroy(dmt);
+	dm_leave();
+	free(deps);
+	dmcaps_table_free(t);
+	return err;
+}
+
+static int table_read_fixture(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+			      enum dmcaps_table_kind kind, struct dmcaps_table **table)
+{
+	char *rel, *path, *text = NULL;
+	int err;
+
+	rel = dmcaps_strdup_printf("/dmcaps/tables/%s.%s", dev->dm_name,
+				   kind == DMCAPS_TABLE_LIVE ? "live" : "inactive");
+	if (!rel)
+		return -ENOMEM;
+	path = dmcaps_root_path(ctx, rel);
+	free(rel);
+	if (!path)
+		return -ENOMEM;
+	err = dmcaps_read_small_file(path, FIXTURE_TABLE_MAX, &text);
+	if (err == -ENOENT) {
+		log_verbose(ctx, "%s has no %s table (no %s).", dev->dm_name,
+			    kind == DMCAPS_TABLE_LIVE ? "live" : "inactive", path);
+		err = -ENODATA;
+	} else if (err) {
+		log_err(ctx, "Cannot read %s: %s.", path, strerror(-err));
+	} else {
+		err = dmcaps_table_parse(ctx, text, table);
+		if (err)
+			log_err(ctx, "Malformed table in %s.", path);
+	}
+	free(text);
+	free(path);
+	return err;
+}
+
+DMCAPS_EXPORT int dmcaps_table_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+				    enum dmcaps_table_kind kind,
+				    struct dmcaps_table **table)
+{
+	if (!ctx || !dev || !table ||
+	    (kind != DMCAPS_TABLE_LIVE && kind != DMCAPS_TABLE_INACTIVE))
+		return -EINVAL;
+	*table = NULL;
+	if (!dev->dm_name) {
+		log_err(ctx, "%s is not a device-mapper device.", dev->kname);
+		return -EINVAL;
+	}
+	if (!ctx->running_system)
+		return table_read_fixture(ctx, dev, kind, table);
+	return table_read_kernel(ctx, dev, kind, table);
+}

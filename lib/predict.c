@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Predicting what a table exposes, by the kernel's rules
+ * (drivers/md/dm-table.c:dm_table_construct_crypto_profile), and explaining
+ * every capability lost.
+ *
+ * The set is computed as the kernel does: start from "everything", a target
+ * type without DM_TARGET_PASSES_CRYPTO clears everything, each underlying
+ * device intersects. The explanation walks the same order, but starts from
+ * the union of the capabilities of all the table's devices rather than from
+ * "everything": the first device would otherwise "lose" every mode and size
+ * no hardware has, which explains nothing. So each reason names something
+ * that some device of the table offers and the table does not, and is
+ * attributed to the first target or device (in table order) that removed it:
+ * every lost capability has exactly one reason.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct dmcaps_prediction {
+	struct dmcaps_set *caps;
+	struct dmcaps_reason *reasons;
+	size_t nreasons;
+	/* Deltas' mode names point into these copies, not into sets that the
+	 * caller may free. */
+	char **mode_names;
+	size_t nmode_names;
+};
+
+static int keep_mode_name(struct dmcaps_prediction *p, const char **mode)
+{
+	char **n, *copy;
+
+	if (!*mode)
+		return 0;
+	copy = strdup(*mode);
+	if (!copy)
+		return -ENOMEM;
+	n = realloc(p->mode_names, (p->nmode_names + 1) * sizeof(*n));
+	if (!n) {
+		free(copy);
+		return -ENOMEM;
+	}
+	n[p->nmode_names++] = copy;
+	p->mode_names = n;
+	*mode = copy;
+	return 0;
+}
+
+static int add_reason(struct dmcaps_prediction *p, enum dmcaps_cause cause,
+		      size_t idx, const struct dmcaps_target *t,
+		      struct dmcaps_dev *dev, const struct dmcaps_delta *delta)
+{
+	struct dmcaps_reason *n, *r;
+	int err;
+
+	n = realloc(p->reasons, (p->nreasons + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	p->reasons = n;
+	r = &n[p->nreasons];
+	memset(r, 0, sizeof(*r));
+	r->cause = cause;
+	r->target_index = idx;
+	r->target_type = t->type;
+	r->dev = dev;
+	if (delta) {
+		r->delta = *delta;
+		err = keep_mode_name(p, &r->delta.mode);
+		if (err)
+			return err;
+	}
+	p->nreasons++;
+	return 0;
+}
+
+/* The union of the capabilities of every device the table maps to. */
+static int table_union(struct dmcaps_ctx *ctx, const struct dmcaps_table *table,
+		       struct dmcaps_set **out)
+{
+	const struct dmcaps_set *caps;
+	size_t i, j;
+	int err;
+
+	err = dmcaps_set_new(out);
+	for (i = 0; !err && i < table->ntargets; i++) {
+		const struct dmcaps_target *t = &table->targets[i];
+
+		for (j = 0; !err && j < t->ndevs; j++) {
+			if (dmcaps_dev_caps(ctx, t->devs[j], &caps) || !caps)
+				continue;
+			err = dmcaps_set_union(*out, caps);
+		}
+	}
+	if (err) {
+		dmcaps_set_free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+/* Running set still has something to lose ("unrestricted" counts). */
+static bool has_any(const struct dmcaps_set *s)
+{
+	return !dmcaps_set_is_empty(s);
+}
+
+static int device_step(struct dmcaps_ctx *ctx, struct dmcaps_prediction *p,
+		       struct dmcaps_set *running, const struct dmcaps_set *baseline,
+		       size_t idx, const struct dmcaps_target *t,
+		       struct dmcaps_dev *dev)
+{
+	const struct dmcaps_set *caps = NULL, *from;
+	struct dmcaps_delta *deltas = NULL;
+	struct dmcaps_set *none;
+	size_t n = 0, k;
+	int err, rerr;
+
+	rerr = dmcaps_dev_caps(ctx, dev, &caps);
+	if (rerr == -ENOMEM)
+		return rerr;
+	if (rerr || !caps || dmcaps_set_is_empty(caps)) {
+		if (!rerr && !caps && dmcaps_dev_is_dm(dev))
+			log_warn(ctx, "%s (%s) shows no inline crypto in sysfs; "
+				 "Linux 6.12 never creates queue/crypto for a DM "
+				 "device that gains capabilities after its first "
+				 "resume, so sysfs may be hiding them.",
+				 dev->kname, dev->dm_name);
+		if (has_any(running)) {
+			err = add_reason(p, rerr ? DMCAPS_CAUSE_DEVICE_UNREADABLE :
+					 DMCAPS_CAUSE_DEVICE_NO_CRYPTO, idx, t, dev, NULL);
+			if (err)
+				return err;
+		}
+		err = dmcaps_set_new(&none);
+		if (err)
+			return err;
+		err = dmcaps_set_intersect(running, none);
+		dmcaps_set_free(none);
+		return err;
+	}
+
+	from = dmcaps_set_is_unrestricted(running) ? baseline : running;
+	err = dmcaps_set_diff(from, caps, &deltas, &n);
+	for (k = 0; !err && k < n; k++)
+		err = add_reason(p, DMCAPS_CAUSE_DEVICE_LACKS, idx, t, dev, &deltas[k]);
+	free(deltas);
+	if (err)
+		return err;
+	return dmcaps_set_intersect(running, caps);
+}
+
+DMCAPS_EXPORT int dmcaps_predict(struct dmcaps_ctx *ctx,
+				 const struct dmcaps_table *table,
+				 struct dmcaps_prediction **pred)
+{
+	struct dmcaps_set *running = NULL, *baseline = NULL, *none = NULL;
+	struct dmcaps_prediction *p;
+	size_t i, j;
+	int err;
+
+	if (!ctx || !table || !pred)
+		return -EINVAL;
+	*pred = NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+
+	err = dmcaps_set_new_unrestricted(&running);
+	if (!err)
+		err = table_union(ctx, table, &baseline);
+	if (!err)
+		err = dmcaps_set_new(&none);
+
+	for (i = 0; !err && i < table->ntargets; i++) {
+		const struct dmcaps_target *t = &table->targets[i];
+
+		if (t->passes != DMCAPS_PASSES_YES) {
+			/* The kernel stops at the first such target. */
+			if (has_any(running))
+				err = add_reason(p, t->passes == DMCAPS_PASSES_NO ?
+						 DMCAPS_CAUSE_TARGET_NO_PASSTHROUGH :
+						 DMCAPS_CAUSE_TARGET_UNKNOWN_TYPE,
+						 i, t, NULL, NULL);
+			if (!err)
+				err = dmcaps_set_intersect(running, none);
+			break;
+		}
+		for (j = 0; !err && j < t->ndevs; j++)
+			err = device_step(ctx, p, running, baseline, i, t, t->devs[j]);
+	}
+	if (err)
+		goto out;
+
+	/*
+	 * Still "everything": no target looked at a device (an empty table).
+	 * The kernel exposes nothing then: a table without devices has no
+	 * hardware behind it.
+	 */
+	if (dmcaps_set_is_unrestricted(running)) {
+		dmcaps_set_free(running);
+		running = NULL;
+		err = dmcaps_set_new(&running);
+		if (err)
+			goto out;
+	}
+	/* DM's profile is passthrough: keyslots live in the devices below. */
+	if (!dmcaps_set_is_empty(running))
+		dmcaps_set_set_keyslots(running, 0);
+	else
+		dmcaps_set_set_keyslots(running, DMCAPS_KEYSLOTS_UNKNOWN);
+	p->caps = running;
+	running = NULL;
+	*pred = p;
+	p = NULL;
+out:
+	dmcaps_set_free(running);
+	dmcaps_set_free(baseline);
+	dmcaps_set_free(none);
+	dmcaps_prediction_free(p);
+	return err;
+}
+
+DMCAPS_EXPORT void dmcaps_prediction_free(struct dmcaps_prediction *pred)
+{
+	size_t i;
+
+	if (!pred)
+		return;
+	for (i = 0; i < pred->nmode_names; i++)
+		free(pred->mode_names[i]);
+	free(pred->mode_names);
+	free(pred->reasons);
+	dmcaps_set_free(pred->caps);
+	free(pred);
+}
+
+DMCAPS_EXPORT const struct dmcaps_set *
+dmcaps_prediction_caps(const struct dmcaps_prediction *pred)
+{
+	return pred ? pred->caps : NULL;
+}
+
+DMCAPS_EXPORT size_t dmcaps_prediction_reason_count(const struct dmcaps_prediction *pred)
+{
+	return pred ? pred->nreasons : 0;
+}
+
+DMCAPS_EXPORT const struct dmcaps_reason *
+dmcaps_prediction_reason(const struct dmcaps_prediction *pred, size_t idx)
+{
+	if (!pred || idx >= pred->nreasons)
+		return NULL;
+	return &pred->reasons[idx];
+}
+
+static const char *dev_label(const struct dmcaps_dev *dev)
+{
+	if (!dev)
+		return "?";
+	return dev->dm_name ?: dev->kname;
+}
+
+DMCAPS_EXPORT int dmcaps_reason_format(const struct dmcaps_reason *r, char **text)
+{
+	char *delta = NULL;
+	int err;
+
+	if (!r || !text)
+		return -EINVAL;
+	*text = NULL;
+	switch (r->cause) {
+	case DMCAPS_CAUSE_TARGET_NO_PASSTHROUGH:
+		*text = dmcaps_strdup_printf("target %zu (%s) does not pass inline crypto",
+					     r->target_index + 1, r->target_type);
+		break;
+	case DMCAPS_CAUSE_TARGET_UNKNOWN_TYPE:
+		*text = dmcaps_strdup_printf("target %zu (%s) is of an unknown type, "
+					     "assumed not to pass inline crypto",
+					     r->target_index + 1, r->target_type);
+		break;
+	case DMCAPS_CAUSE_DEVICE_NO_CRYPTO:
+		*text = dmcaps_strdup_printf("device %s has no inline crypto",
+					     dev_label(r->dev));
+		break;
+	case DMCAPS_CAUSE_DEVICE_UNREADABLE:
+		*text = dmcaps_strdup_printf("the inline crypto capabilities of "
+					     "device %s cannot be read", dev_label(r->dev));
+		break;
+	case DMCAPS_CAUSE_DEVICE_LACKS:
+		err = dmcaps_delta_format(&r->delta, &delta);
+		if (err)
+			return err;
+		*text = dmcaps_strdup_printf("device %s %s", dev_label(r->dev), delta);
+		free(delta);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return *text ? 0 : -ENOMEM;
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * DM tables: parsing dmsetup's text format and the target accessors. The
+ * knowledge about each target type lives in targets.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int dmcaps_table_new(struct dmcaps_table **table)
+{
+	*table = calloc(1, sizeof(**table));
+	return *table ? 0 : -ENOMEM;
+}
+
+DMCAPS_EXPORT void dmcaps_table_free(struct dmcaps_table *table)
+{
+	size_t i;
+
+	if (!table)
+		return;
+	for (i = 0; i < table->ntargets; i++) {
+		free(table->targets[i].type);
+		free(table->targets[i].params);
+		free(table->targets[i].devs);
+	}
+	free(table->targets);
+	free(table);
+}
+
+static int target_add_dev(struct dmcaps_target *t, struct dmcaps_dev *dev)
+{
+	struct dmcaps_dev **n;
+	size_t i;
+
+	/* "8:0" and "/dev/sda" are one device: dedup on the resolved one. */
+	for (i = 0; i < t->ndevs; i++)
+		if (t->devs[i] == dev)
+			return 0;
+	n = realloc(t->devs, (t->ndevs + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n[t->ndevs++] = dev;
+	t->devs = n;
+	return 0;
+}
+
+/* "line 3" for parsed text, "target 3" for tables read from the kernel. */
+static const char *where_kind(unsigned int line)
+{
+	return line ? "Line" : "Target";
+}
+
+int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
+			    unsigned int line, uint64_t start, uint64_t length,
+			    const char *type, const char *params,
+			    struct dmcaps_dev **extra_devs, size_t nextra)
+{
+	unsigned int where = line ?: table->ntargets + 1;
+	struct dmcaps_target *t, *n;
+	const char **devs = NULL, *why = NULL;
+	struct dmcaps_dev *dev;
+	size_t argc = 0, ndevs = 0, i;
+	char **argv = NULL;
+	int err;
+
+	n = realloc(table->targets, (table->ntargets + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	table->targets = n;
+	t = &n[table->ntargets];
+	memset(t, 0, sizeof(*t));
+	t->start = start;
+	t->length = length;
+	t->type = strdup(type);
+	t->params = strdup(params ?: "");
+	t->passes = dmcaps_target_type_passes(ctx, type);
+	if (!t->type || !t->params) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	err = dmcaps_split_args(t->params, &argv, &argc);
+	if (err)
+		goto out;
+	err = dmcaps_target_type_devs(type, argv, argc, &devs, &ndevs, &why);
+	if (err == -EINVAL) {
+		log_err(ctx, "%s %u: malformed %s target: %s.", where_kind(line),
+			where, type, why);
+		goto out;
+	}
+	if (err == -ENOENT) {
+		/* Unknown type: its parameters say nothing we can trust. */
+		for (i = 0; i < nextra; i++) {
+			err = target_add_dev(t, extra_devs[i]);
+			if (err)
+				goto out;
+		}
+		if (!extra_devs)
+			log_verbose(ctx, "%s %u: unknown target type %s, its "
+				    "underlying devices are not known.",
+				    where_kind(line), where, type);
+		err = 0;
+	} else if (err) {
+		goto out;
+	}
+
+	for (i = 0; i < ndevs; i++) {
+		err = dmcaps_dev_lookup(ctx, devs[i], &dev);
+		if (err) {
+			log_err(ctx, "%s %u: device %s of the %s target not found.",
+				where_kind(line), where, devs[i], type);
+			goto out;
+		}
+		err = target_add_dev(t, dev);
+		if (err)
+			goto out;
+	}
+	table->ntargets++;
+	t = NULL;
+out:
+	if (t) {
+		free(t->type);
+		free(t->params);
+		free(t->devs);
+	}
+	free(devs);
+	free(argv);
+	return err;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Next blank-separated field of @p; NUL-terminates it in place. */
+static char *next_field(char **p)
+{
+	char *s = *p, *e;
+
+	while (is_blank(*s))
+		s++;
+	if (!*s)
+		return NULL;
+	e = s;
+	while (*e && !is_blank(*e))
+		e++;
+	if (*e)
+		*e++ = '\0';
+	*p = e;
+	return s;
+}
+
+static int parse_line(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
+		      unsigned int lineno, char *line)
+{
+	char *p = line, *start_s, *length_s, *type, *params;
+	uint64_t start, length;
+	size_t len;
+	int r;
+
+	start_s = next_field(&p);
+	length_s = next_field(&p);
+	type = next_field(&p);
+	if (!type) {
+		log_err(ctx, "Line %u: too few fields, expected START LENGTH TYPE "
+			"[PARAMS].", lineno);
+		return -EINVAL;
+	}
+	r = dmcaps_parse_u64(start_s, &start);
+	if (r) {
+		log_err(ctx, "Line %u: start sector \"%s\" is %s.", lineno, start_s,
+			r == -ERANGE ? "too large" : "not a number");
+		return -EINVAL;
+	}
+	r = dmcaps_parse_u64(length_s, &length);
+	if (r) {
+		log_err(ctx, "Line %u: length \"%s\" is %s.", lineno, length_s,
+			r == -ERANGE ? "too large" : "not a number");
+		return -EINVAL;
+	}
+	if (!length) {
+		log_err(ctx, "Line %u: zero-length target.", lineno);
+		return -EINVAL;
+	}
+	if (start > UINT64_MAX - length) {
+		log_err(ctx, "Line %u: start + length overflows.", lineno);
+		return -EINVAL;
+	}
+	while (is_blank(*p))
+		p++;
+	params = p;
+	len = strlen(params);
+	while (len && is_blank(params[len - 1]))
+		params[--len] = '\0';
+	return dmcaps_table_add_target(ctx, table, lineno, start, length, type,
+				       params, NULL, 0);
+}
+
+DMCAPS_EXPORT int dmcaps_table_parse(struct dmcaps_ctx *ctx, const char *text,
+				     struct dmcaps_table **table)
+{
+	struct dmcaps_table *t = NULL;
+	unsigned int lineno = 0;
+	char *copy, *line, *next;
+	int err;
+
+	if (!ctx || !text || !table)
+		return -EINVAL;
+	*table = NULL;
+	copy = strdup(text);
+	if (!copy)
+		return -ENOMEM;
+	err = dmcaps_table_new(&t);
+	for (line = copy; !err && line; line = next) {
+		char *s = line;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		while (is_blank(*s))
+			s++;
+		if (!*s || *s == '#')
+			continue;
+		err = parse_line(ctx, t, lineno, s);
+	}
+	free(copy);
+	if (err) {
+		dmcaps_table_free(t);
+		return err;
+	}
+	*table = t;
+	return 0;
+}
+
+DMCAPS_EXPORT size_t dmcaps_table_target_count(const struct dmcaps_table *table)
+{
+	return table ? table->ntargets : 0;
+}
+
+DMCAPS_EXPORT const struct dmcaps_target *
+dmcaps_table_target(const struct dmcaps_table *table, size_t idx)
+{
+	if (!table || idx >= table->ntargets)
+		return NULL;
+	return &table->targets[idx];
+}
+
+DMCAPS_EXPORT uint64_t dmcaps_target_start(const struct dmcaps_target *t)
+{
+	return t ? t->start : 0;
+}
+
+DMCAPS_EXPORT uint64_t dmcaps_target_length(const struct dmcaps_target *t)
+{
+	return t ? t->length : 0;
+}
+
+DMCAPS_EXPORT const char *dmcaps_target_type(const struct dmcaps_target *t)
+{
+	return t ? t->type : NULL;
+}
+
+DMCAPS_EXPORT const char *dmcaps_target_params(const struct dmcaps_target *t)
+{
+	return t ? t->params : NULL;
+}
+
+DMCAPS_EXPORT enum dmcaps_passes dmcaps_target_passes(const struct dmcaps_target *t)
+{
+	return t ? t->passes : DMCAPS_PASSES_UNKNOWN_TYPE;
+}
+
+DMCAPS_EXPORT size_t dmcaps_target_dev_count(const struct dmcaps_target *t)
+{
+	return t ? t->ndevs : 0;
+}
+
+DMCAPS_EXPORT struct dmcaps_dev *dmcaps_target_dev(const struct dmcaps_target *t,
+						   size_t idx)
+{
+	if (!t || idx >= t->ndevs)
+		return NULL;
+	return t->devs[idx];
+}

@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * THE table of device-mapper target types: the single place in the library
+ * that knows where a target's device arguments sit in its parameters and
+ * whether the target passes inline crypto through (DM_TARGET_PASSES_CRYPTO).
+ *
+ * Parameter syntaxes follow Documentation/admin-guide/device-mapper/ and the
+ * targets' constructors in drivers/md/dm-*.c. Parsers are strict where the
+ * constructor is (fixed argument counts, "#n args" groups must be complete)
+ * so that a table line the kernel would reject is reported here too.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct args {
+	char **argv;
+	size_t argc;
+	size_t pos;
+	const char **devs;
+	size_t ndevs;
+	const char *why;	/* first fault found */
+};
+
+static bool fail(struct args *a, const char *why)
+{
+	if (!a->why)
+		a->why = why;
+	return false;
+}
+
+static bool more(const struct args *a)
+{
+	return !a->why && a->pos < a->argc;
+}
+
+static bool push_dev(struct args *a, const char *dev)
+{
+	const char **n;
+
+	n = realloc(a->devs, (a->ndevs + 1) * sizeof(*n));
+	if (!n)
+		return fail(a, "out of memory");
+	n[a->ndevs++] = dev;
+	a->devs = n;
+	return true;
+}
+
+static bool dev(struct args *a)
+{
+	if (a->why)
+		return false;
+	if (a->pos >= a->argc)
+		return fail(a, "too few arguments: device missing");
+	return push_dev(a, a->argv[a->pos++]);
+}
+
+/* raid's metadata/data slots accept '-' for "none". */
+static bool dev_or_dash(struct args *a)
+{
+	if (a->why)
+		return false;
+	if (a->pos >= a->argc)
+		return fail(a, "too few arguments: device missing");
+	if (!strcmp(a->argv[a->pos], "-")) {
+		a->pos++;
+		return true;
+	}
+	return push_dev(a, a->argv[a->pos++]);
+}
+
+static bool num(struct args *a, uint64_t *v)
+{
+	uint64_t dummy;
+
+	if (a->why)
+		return false;
+	if (a->pos >= a->argc)
+		return fail(a, "too few arguments: number missing");
+	if (dmcaps_parse_u64(a->argv[a->pos], v ?: &dummy))
+		return fail(a, "non-numeric or overflowing numeric argument");
+	a->pos++;
+	return true;
+}
+
+static bool any(struct args *a, const char **s)
+{
+	if (a->why)
+		return false;
+	if (a->pos >= a->argc)
+		return fail(a, "too few arguments");
+	if (s)
+		*s = a->argv[a->pos];
+	a->pos++;
+	return true;
+}
+
+/*
+ * "<#n> <arg>{n}": the feature/option groups. @hook sees each argument and
+ * may consume the next ones (e.g. "use_fec_from_device <dev>").
+ */
+typedef bool (*group_hook)(struct args *a, size_t end);
+
+static bool group(struct args *a, group_hook hook)
+{
+	uint64_t n;
+	size_t end;
+
+	if (!num(a, &n))
+		return false;
+	if (n > a->argc - a->pos)
+		return fail(a, "too few arguments for the announced optional argument count");
+	end = a->pos + n;
+	while (a->pos < end && !a->why) {
+		if (!hook || !hook(a, end))
+			a->pos++;
+	}
+	return !a->why;
+}
+
+static bool opt_group(struct args *a, group_hook hook)
+{
+	return more(a) ? group(a, hook) : !a->why;
+}
+
+static bool end(struct args *a)
+{
+	if (a->why)
+		return false;
+	if (a->pos != a->argc)
+		return fail(a, "trailing arguments");
+	return true;
+}
+
+/* ---- Per-type parsers --------------------------------------------------- */
+
+static bool p_none(struct args *a)
+{
+	return end(a);
+}
+
+/* <dev> <offset> */
+static bool p_linear(struct args *a)
+{
+	return dev(a) && num(a, NULL) && end(a);
+}
+
+/* <dev> <offset> <up interval> <down interval> [<#features> <features>] */
+static bool p_flakey(struct args *a)
+{
+	return dev(a) && num(a, NULL) && num(a, NULL) && num(a, NULL) &&
+	       opt_group(a, NULL) && end(a);
+}
+
+/* <#stripes> <chunk size> [<dev> <offset>]{#stripes} */
+static bool p_striped(struct args *a)
+{
+	uint64_t n, i;
+
+	if (!num(a, &n) || !num(a, NULL))
+		return false;
+	if (!n)
+		return fail(a, "zero stripes");
+	if (n > a->argc)
+		return fail(a, "too few arguments for the number of stripes");
+	for (i = 0; i < n; i++)
+		if (!dev(a) || !num(a, NULL))
+			return false;
+	return end(a);
+}
+
+/* <log type> <#log args> <log args> <#devs> [<dev> <offset>]{#devs}
+ * [<#features> <features>]; the "disk" log's first argument is a device. */
+static bool p_mirror(struct args *a)
+{
+	const char *log_type;
+	uint64_t nlog, n, i;
+
+	if (!any(a, &log_type) || !num(a, &nlog))
+		return false;
+	if (nlog > a->argc - a->pos)
+		return fail(a, "too few arguments for the mirror log");
+	for (i = 0; i < nlog; i++) {
+		if (i == 0 && !strcmp(log_type, "disk")) {
+			if (!dev(a))
+				return false;
+		} else if (!any(a, NULL)) {
+			return false;
+		}
+	}
+	if (!num(a, &n))
+		return false;
+	if (!n)
+		return fail(a, "zero mirror legs");
+	if (n > a->argc)
+		return fail(a, "too few arguments for the number of mirror legs");
+	for (i = 0; i < n; i++)
+		if (!dev(a) || !num(a, NULL))
+			return false;
+	return opt_group(a, NULL) && end(a);
+}
+
+/* <dev> <offset> <delay> [<write dev> <offset> <delay> [<flush dev> <offset> <delay>]] */
+static bool p_delay(struct args *a)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (i && !more(a))
+			break;
+		if (!dev(a) || !num(a, NULL) || !num(a, NULL))
+			return false;
+	}
+	return end(a);
+}
+
+/* <cipher> <key> <iv offset> <dev> <offset> [<#opt> <opt>] */
+static bool p_crypt(struct args *a)
+{
+	return any(a, NULL) && any(a, NULL) && num(a, NULL) && dev(a) &&
+	       num(a, NULL) && opt_group(a, NULL) && end(a);
+}
+
+/* <origin> <COW> <P|N|PO> <chunk size> [<#features> <features>] */
+static bool p_snapshot(struct args *a)
+{
+	const char *persistent;
+
+	if (!dev(a) || !dev(a) || !any(a, &persistent))
+		return false;
+	if (strcmp(persistent, "P") && strcmp(persistent, "N") &&
+	    strcmp(persistent, "PO") && strcmp(persistent, "p") &&
+	    strcmp(persistent, "n"))
+		return fail(a, "persistence flag is not P, N or PO");
+	return num(a, NULL) && opt_group(a, NULL) && end(a);
+}
+
+/* <origin> */
+static bool p_one_dev(struct args *a)
+{
+	return dev(a) && end(a);
+}
+
+/* <metadata dev> <data dev> <block size> <low water mark> [<#features> <features>] */
+static bool p_thin_pool(struct args *a)
+{
+	return dev(a) && dev(a) && num(a, NULL) && num(a, NULL) &&
+	       opt_group(a, NULL) && end(a);
+}
+
+/* <pool dev> <dev id> [<external origin dev>] */
+static bool p_thin(struct args *a)
+{
+	if (!dev(a) || !num(a, NULL))
+		return false;
+	if (more(a) && !dev(a))
+		return false;
+	return end(a);
+}
+
+static bool raid_param_hook(struct args *a, size_t end_pos)
+{
+	if (strcmp(a->argv[a->pos], "journal_dev"))
+		return false;
+	a->pos++;
+	if (a->pos >= end_pos)
+		return fail(a, "journal_dev without a device");
+	return dev(a);
+}
+
+/* <raid type> <#params> <params> <#devs> [<meta dev|-> <data dev|->]{#devs} */
+static bool p_raid(struct args *a)
+{
+	uint64_t n, i;
+
+	if (!any(a, NULL) || !group(a, raid_param_hook) || !num(a, &n))
+		return false;
+	if (!n)
+		return fail(a, "zero raid devices");
+	if (n > a->argc)
+		return fail(a, "too few arguments for the number of raid devices");
+	for (i = 0; i < n; i++)
+		if (!dev_or_dash(a) || !dev_or_dash(a))
+			return false;
+	return end(a);
+}
+
+/* <metadata dev> <cache dev> <origin dev> <block size> <#features> <features>
+ * <policy> <#policy args> <policy args> */
+static bool p_cache(struct args *a)
+{
+	return dev(a) && dev(a) && dev(a) && num(a, NULL) && group(a, NULL) &&
+	       any(a, NULL) && group(a, NULL) && end(a);
+}
+
+/* <p|s> <origin dev> <cache dev> <block size> <#features> <features> */
+static bool p_writecache(struct args *a)
+{
+	const char *type;
+
+	if (!any(a, &type))
+		return false;
+	if (strcmp(type, "p") && strcmp(type, "s"))
+		return fail(a, "writecache type is not p or s");
+	return dev(a) && dev(a) && num(a, NULL) && group(a, NULL) && end(a);
+}
+
+/* <metadata dev> <origin dev> <block size> */
+static bool p_era(struct args *a)
+{
+	return dev(a) && dev(a) && num(a, NULL) && end(a);
+}
+
+static bool integrity_hook(struct args *a, size_t end_pos)
+{
+	const char *arg = a->argv[a->pos];
+
+	if (strncmp(arg, "meta_device:", 12))
+		return false;
+	a->pos++;
+	if (!arg[12])
+		return fail(a, "meta_device: without a device");
+	return push_dev(a, arg + 12);
+}
+
+/* <dev> <offset> <tag size> <mode> [<#opt> <opt>] (opt meta_device:<dev>) */
+static bool p_integrity(struct args *a)
+{
+	return dev(a) && num(a, NULL) && any(a, NULL) && any(a, NULL) &&
+	       opt_group(a, integrity_hook) && end(a);
+}
+
+static bool verity_hook(struct args *a, size_t end_pos)
+{
+	if (strcmp(a->argv[a->pos], "use_fec_from_device"))
+		return false;
+	a->pos++;
+	if (a->pos >= end_pos)
+		return fail(a, "use_fec_from_device without a device");
+	return dev(a);
+}
+
+/* <version> <data dev> <hash dev> <data bs> <hash bs> <#data blocks>
+ * <hash start> <algorithm> <digest> <salt> [<#opt> <opt>] */
+static bool p_verity(struct args *a)
+{
+	return num(a, NULL) && dev(a) && dev(a) && num(a, NULL) && num(a, NULL) &&
+	       num(a, NULL) && num(a, NULL) && any(a, NULL) && any(a, NULL) &&
+	       any(a, NULL) && opt_group(a, verity_hook) && end(a);
+}
+
+/* <dev> <offset> <block size> */
+static bool p_dust(struct args *a)
+{
+	return dev(a) && num(a, NULL) && num(a, NULL) && end(a);
+}
+
+/* <#stripes> <chunk size> <stripe #> <dev> <offset> */
+static bool p_unstriped(struct args *a)
+{
+	return num(a, NULL) && num(a, NULL) && num(a, NULL) && dev(a) &&
+	       num(a, NULL) && end(a);
+}
+
+/* <#paths> <region size> <#optional> <optional> [<dev> <offset>]{#paths} */
+static bool p_switch(struct args *a)
+{
+	uint64_t n, i;
+
+	if (!num(a, &n) || !num(a, NULL) || !group(a, NULL))
+		return false;
+	if (!n)
+		return fail(a, "zero paths");
+	if (n > a->argc)
+		return fail(a, "too few arguments for the number of paths");
+	for (i = 0; i < n; i++)
+		if (!dev(a) || !num(a, NULL))
+			return false;
+	return end(a);
+}
+
+/*
+ * <#features> <features> <#hw handler args> <hw handler args>
+ * <#groups> <first group> then per group:
+ *   <selector> <#selector args> <selector args> <#paths> <#path args>
+ *   [<dev> <path args>]{#paths}
+ */
+static bool p_multipath(struct args *a)
+{
+	uint64_t ngroups, npaths, npargs, g, p, i;
+
+	if (!group(a, NULL) || !group(a, NULL) || !num(a, &ngroups) ||
+	    !num(a, NULL))
+		return false;
+	if (ngroups > a->argc)
+		return fail(a, "too few arguments for the number of priority groups");
+	for (g = 0; g < ngroups; g++) {
+		if (!any(a, NULL) || !group(a, NULL) || !num(a, &npaths) ||
+		    !num(a, &npargs))
+			return false;
+		if (npaths > a->argc || npargs > a->argc)
+			return fail(a, "too few arguments for the announced paths");
+		for (p = 0; p < npaths; p++) {
+			if (!dev(a))
+				return false;
+			for (i = 0; i < npargs; i++)
+				if (!any(a, NULL))
+					return false;
+		}
+	}
+	return end(a);
+}
+
+/* <dev> <log dev> */
+static bool p_log_writes(struct args *a)
+{
+	return dev(a) && dev(a) && end(a);
+}
+
+/* <dev> <offset> [<emulated bs> [<underlying bs>]] */
+static bool p_ebs(struct args *a)
+{
+	if (!dev(a) || !num(a, NULL))
+		return false;
+	if (more(a) && !num(a, NULL))
+		return false;
+	if (more(a) && !num(a, NULL))
+		return false;
+	return end(a);
+}
+
+/* <metadata dev> <destination dev> <source dev> <region size>
+ * [<#features> <features> [<#core args> <core args>]] */
+static bool p_clone(struct args *a)
+{
+	return dev(a) && dev(a) && dev(a) && num(a, NULL) &&
+	       opt_group(a, NULL) && opt_group(a, NULL) && end(a);
+}
+
+/* ---- The table ---------------------------------------------------------- */
+
+struct target_type {
+	const char *name;
+	/* DM_TARGET_PASSES_CRYPTO in stock Linux 6.12. */
+	bool passes_6_12;
+	bool (*parse)(struct args *a);
+};
+
+static const struct target_type target_types[] = {
+	{ "linear",		true,	p_linear },
+	{ "flakey",		true,	p_flakey },
+	{ "striped",		false,	p_striped },
+	{ "mirror",		false,	p_mirror },
+	{ "delay",		false,	p_delay },
+	{ "zero",		false,	p_none },
+	{ "error",		false,	p_none },
+	{ "crypt",		false,	p_crypt },
+	{ "snapshot",		false,	p_snapshot },
+	{ "snapshot-merge",	false,	p_snapshot },
+	{ "snapshot-origin",	false,	p_one_dev },
+	{ "thin-pool",		false,	p_thin_pool },
+	/* Upstream gained DM_TARGET_PASSES_CRYPTO for thin in 2025, not 6.12. */
+	{ "thin",		false,	p_thin },
+	{ "raid",		false,	p_raid },
+	{ "cache",		false,	p_cache },
+	{ "writecache",		false,	p_writecache },
+	{ "era",		false,	p_era },
+	{ "integrity",		false,	p_integrity },
+	{ "verity",		false,	p_verity },
+	{ "dust",		false,	p_dust },
+	{ "unstriped",		false,	p_unstriped },
+	{ "switch",		false,	p_switch },
+	{ "multipath",		false,	p_multipath },
+	{ "log-writes",		false,	p_log_writes },
+	{ "ebs",		false,	p_ebs },
+	{ "clone",		false,	p_clone },
+};
+
+static const struct target_type *type_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(target_types); i++)
+		if (!strcmp(target_types[i].name, name))
+			return &target_types[i];
+	return NULL;
+}
+
+bool dmcaps_target_type_known(const char *type)
+{
+	return type && type_find(type);
+}
+
+/*
+ * The hook for a patched kernel: its capability ioctl reports, per target,
+ * whether the type passes crypto, which overrides the table below (a kernel
+ * may carry more DM_TARGET_PASSES_CRYPTO patches than stock 6.12). Until the
+ * ioctl is wired up there is no kernel answer.
+ */
+static int kernel_reported_passes(struct dmcaps_ctx *ctx, const char *type,
+				  enum dmcaps_passes *passes)
+{
+	return -ENOTSUP;
+}
+
+DMCAPS_EXPORT enum dmcaps_passes dmcaps_target_type_passes(struct dmcaps_ctx *ctx,
+							   const char *type)
+{
+	const struct target_type *tt;
+	enum dmcaps_passes passes;
+
+	if (!type)
+		return DMCAPS_PASSES_UNKNOWN_TYPE;
+	if (!kernel_reported_passes(ctx, type, &passes))
+		return passes;
+	tt = type_find(type);
+	if (!tt)
+		return DMCAPS_PASSES_UNKNOWN_TYPE;
+	return tt->passes_6_12 ? DMCAPS_PASSES_YES : DMCAPS_PASSES_NO;
+}
+
+int dmcaps_target_type_devs(const char *type, char **argv, size_t argc,
+			    const char ***devs, size_t *ndevs, const char **why)
+{
+	const struct target_type *tt = type_find(type);
+	struct args a = { .argv = argv, .argc = argc };
+
+	*devs = NULL;
+	*ndevs = 0;
+	*why = NULL;
+	if (!tt)
+		return -ENOENT;
+	if (!tt->parse(&a) || a.why) {
+		*why = a.why ?: "malformed parameters";
+		free(a.devs);
+		return strcmp(*why, "out of memory") ? -EINVAL : -ENOMEM;
+	}
+	*devs = a.devs;
+	*ndevs = a.ndevs;
+	return 0;
+}

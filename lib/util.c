@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Small strict helpers shared by the parsers: the library reads values the
+ * kernel and the user wrote, and must reject anything it does not fully
+ * understand instead of guessing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/sysmacros.h>
+
+#include "internal.h"
+
+int dmcaps_read_small_file(const char *path, size_t max, char **text)
+{
+	char *buf;
+	ssize_t r;
+	size_t len = 0;
+	int fd, err = 0;
+
+	*text = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+
+	/* One byte more than allowed, to tell "exactly max" from "longer". */
+	buf = malloc(max + 2);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		r = read(fd, buf + len, max + 1 - len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		len += r;
+		if (len > max) {
+			err = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[len] = '\0';
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	*text = buf;
+	return 0;
+}
+
+int dmcaps_parse_u64(const char *s, uint64_t *v)
+{
+	uint64_t r = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		unsigned int d;
+
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		d = *s - '0';
+		if (r > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		r = r * 10 + d;
+	}
+	*v = r;
+	return 0;
+}
+
+int dmcaps_parse_u32(const char *s, uint32_t *v)
+{
+	uint64_t r;
+	int err = dmcaps_parse_u64(s, &r);
+
+	if (err)
+		return err;
+	if (r > UINT32_MAX)
+		return -ERANGE;
+	*v = r;
+	return 0;
+}
+
+int dmcaps_parse_devno(const char *s, dev_t *devno)
+{
+	const char *colon;
+	char major_s[16];
+	uint32_t major, minor;
+
+	if (!s)
+		return -EINVAL;
+	colon = strchr(s, ':');
+	if (!colon || (size_t)(colon - s) >= sizeof(major_s))
+		return -EINVAL;
+	memcpy(major_s, s, colon - s);
+	major_s[colon - s] = '\0';
+	if (dmcaps_parse_u32(major_s, &major) || dmcaps_parse_u32(colon + 1, &minor))
+		return -EINVAL;
+	/* Linux: 12-bit majors, 20-bit minors. */
+	if (major > 0xfff || minor > 0xfffff)
+		return -EINVAL;
+	*devno = makedev(major, minor);
+	return 0;
+}
+
+char *dmcaps_strdup_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return r < 0 ? NULL : s;
+}
+
+int dmcaps_split_args(const char *text, char ***argv_out, size_t *argc_out)
+{
+	size_t len = strlen(text), nmax = len / 2 + 1, argc = 0;
+	char **argv, *out;
+	const char *p = text;
+
+	/* Pointer array followed by the argument strings (each at most as long
+	 * as the input, plus NULs). */
+	argv = malloc((nmax + 1) * sizeof(char *) + len + nmax + 1);
+	if (!argv)
+		return -ENOMEM;
+	out = (char *)(argv + nmax + 1);
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (!*p)
+			break;
+		argv[argc++] = out;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+			if (*p == '\\' && p[1])
+				p++;
+			*out++ = *p++;
+		}
+		*out++ = '\0';
+	}
+	argv[argc] = NULL;
+	*argv_out = argv;
+	*argc_out = argc;
+	return 0;
+}
