@@ -72,7 +72,7 @@ DMCAPS_EXPORT void dmcaps_set_log_callback(struct dmcaps_ctx *ctx,
 
 void dmcaps_vlog(struct dmcaps_ctx *ctx, int level, const char *fmt, va_list ap)
 {
-	char *msg = NULL;
+	char *msg = NULL, *p;
 	size_t len;
 
 	if (!ctx || !ctx->log_fn)
@@ -84,6 +84,11 @@ void dmcaps_vlog(struct dmcaps_ctx *ctx, int level, const char *fmt, va_list ap)
 	len = strlen(msg);
 	while (len && msg[len - 1] == '\n')
 		msg[--len] = '\0';
+	/* Messages quote what sysfs, tables and users wrote: no control
+	 * characters may reach a terminal or break the one-line contract. */
+	for (p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	ctx->log_fn(level, msg, ctx->log_usrptr);
 	free(msg);
 }
