@@ -1,9 +1,300 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dmcaps - inline-encryption capabilities of block and device-mapper devices
+ *
+ * main(), global options and command dispatch. Each command lives in its
+ * own cmd-*.c file and is one entry in the command table below.
+ */
+#include <errno.h>
+#include <popt.h>
+#include <stdarg.h>
 #include <stdio.h>
-#include "libdmcaps.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
-int main(void)
+#include "dmcaps.h"
+#include "exitcodes.h"
+
+struct dmcaps_opts opts;
+
+static int opt_help;
+static int opt_version;
+
+static const struct dmcaps_command *commands[] = {
+	&show_command,
+	NULL,
+};
+
+struct poptOption common_options[] = {
+	{ "verbose", 'v', POPT_ARG_NONE, &opts.verbose, 0,
+	  "Print more messages, and every reason in WHY", NULL },
+	{ "debug", '\0', POPT_ARG_NONE, &opts.debug, 0,
+	  "Print debugging messages (implies --verbose)", NULL },
+	{ "sysroot", '\0', POPT_ARG_STRING, &opts.sysroot, 0,
+	  "Read sys/ and dev/ under DIR instead of the running system", "DIR" },
+	POPT_TABLEEND
+};
+
+static struct poptOption help_options[] = {
+	{ "help", 'h', POPT_ARG_NONE, &opt_help, 0,
+	  "Show this help and exit", NULL },
+	{ NULL, '?', POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, &opt_help, 0,
+	  "Show this help and exit", NULL },
+	POPT_TABLEEND
+};
+
+static struct poptOption global_options[] = {
+	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common_options, 0,
+	  "Common options:", NULL },
+	{ "version", 'V', POPT_ARG_NONE, &opt_version, 0,
+	  "Show the version and exit", NULL },
+	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, help_options, 0, NULL, NULL },
+	POPT_TABLEEND
+};
+
+static void vlog(const char *fmt, va_list ap)
 {
-	printf("dmcaps %s\n", dmcaps_version());
+	fputs("dmcaps: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+void log_verbose(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!opts.verbose && !opts.debug)
+		return;
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+void library_log(int level, const char *msg, void *usrptr)
+{
+	switch (level) {
+	case DMCAPS_LOG_ERROR:
+		fprintf(stderr, "dmcaps: %s\n", msg);
+		break;
+	case DMCAPS_LOG_WARNING:
+		fprintf(stderr, "dmcaps: warning: %s\n", msg);
+		break;
+	case DMCAPS_LOG_VERBOSE:
+		if (opts.verbose || opts.debug)
+			fprintf(stderr, "dmcaps: %s\n", msg);
+		break;
+	case DMCAPS_LOG_DEBUG:
+	default:
+		if (opts.debug)
+			fprintf(stderr, "# %s\n", msg);
+		break;
+	}
+}
+
+static void print_exit_status(void)
+{
+	fputs("\nExit status:\n"
+	      "  0  success\n"
+	      "  1  usage error (bad option, argument or column)\n"
+	      "  2  no such block device\n"
+	      "  3  this kernel has no device-mapper\n"
+	      "  4  permission denied\n"
+	      "  5  any other error (for example malformed sysfs values)\n",
+	      stdout);
+}
+
+static void global_help(poptContext pc)
+{
+	const struct dmcaps_command **c;
+
+	poptPrintHelp(pc, stdout, 0);
+	fputs("\nCommands:\n", stdout);
+	for (c = commands; *c; c++)
+		printf("  %-6s %-14s %s\n", (*c)->name, (*c)->args,
+		       (*c)->summary);
+	fputs("\nRun 'dmcaps COMMAND --help' for the options of a command.\n",
+	      stdout);
+	print_exit_status();
+	fputs("\nSee dmcaps(8).\n", stdout);
+}
+
+static int usage_error(poptContext pc, int r)
+{
+	log_err("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+		poptStrerror(r));
+	fputs("Try 'dmcaps --help' for more information.\n", stderr);
+	return EXIT_DMCAPS_USAGE;
+}
+
+/* --sysroot as an absolute path, the form the library takes; a sysroot
+ * that is not a directory is a bad argument. */
+static int resolve_sysroot(void)
+{
+	static char *abs;
+	struct stat st;
+
+	free(abs);
+	abs = realpath(opts.sysroot, NULL);
+	if (!abs || stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		log_err("--sysroot %s: %s", opts.sysroot,
+			abs ? strerror(ENOTDIR) : strerror(errno));
+		return EXIT_DMCAPS_USAGE;
+	}
+	opts.sysroot = abs;
 	return 0;
+}
+
+static const struct dmcaps_command *find_command(const char *name)
+{
+	const struct dmcaps_command **c;
+
+	for (c = commands; *c; c++)
+		if (!strcmp((*c)->name, name))
+			return *c;
+	return NULL;
+}
+
+static int run_command(const struct dmcaps_command *cmd, int argc,
+		       const char **argv)
+{
+	struct poptOption table[] = {
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, cmd->options, 0,
+		  "Options:", NULL },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common_options, 0,
+		  "Common options:", NULL },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, help_options, 0,
+		  NULL, NULL },
+		POPT_TABLEEND
+	};
+	struct poptOption *t = cmd->options ? table : table + 1;
+	struct dmcaps_ctx *ctx = NULL;
+	const char **args;
+	char usage[128];
+	int r, nargs = 0;
+	poptContext pc;
+
+	pc = poptGetContext(argv[0], argc, argv, t, 0);
+	snprintf(usage, sizeof(usage), "[OPTION...] %s", cmd->args);
+	poptSetOtherOptionHelp(pc, usage);
+
+	while ((r = poptGetNextOpt(pc)) > 0)
+		;
+	if (r < -1) {
+		r = usage_error(pc, r);
+		goto out;
+	}
+
+	if (opt_help) {
+		poptPrintHelp(pc, stdout, 0);
+		if (cmd->help)
+			cmd->help();
+		print_exit_status();
+		r = EXIT_DMCAPS_OK;
+		goto out;
+	}
+
+	if (cmd->check_options && (r = cmd->check_options()))
+		goto out;
+
+	args = poptGetArgs(pc);
+	while (args && args[nargs])
+		nargs++;
+
+	if (opts.sysroot && (r = resolve_sysroot()))
+		goto out;
+
+	r = dmcaps_init(&ctx, opts.sysroot);
+	if (r < 0) {
+		log_err("%s: cannot initialise: %s",
+			opts.sysroot ? opts.sysroot : "/", cause_from_errno(r));
+		r = exit_code_from_errno(r);
+		if (r == EXIT_DMCAPS_USAGE)
+			r = EXIT_DMCAPS_FAILURE;
+		goto out;
+	}
+	dmcaps_set_log_callback(ctx, library_log, NULL);
+
+	r = cmd->run(ctx, nargs, args);
+	dmcaps_free(ctx);
+out:
+	poptFreeContext(pc);
+	return r;
+}
+
+int main(int argc, const char **argv)
+{
+	const struct dmcaps_command *cmd;
+	const char **rest;
+	char name[64];
+	int r, nrest = 0;
+	poptContext pc;
+
+	/* Global options stop at the first argument, the command name: the
+	 * rest is parsed again with the command's own table. */
+	pc = poptGetContext("dmcaps", argc, argv, global_options,
+			    POPT_CONTEXT_POSIXMEHARDER);
+	poptSetOtherOptionHelp(pc, "[OPTION...] COMMAND [ARG...]");
+
+	while ((r = poptGetNextOpt(pc)) > 0)
+		;
+	if (r < -1) {
+		r = usage_error(pc, r);
+		goto out;
+	}
+
+	if (opt_version) {
+		printf("dmcaps %s (libdmcaps %s)\n", PACKAGE_VERSION,
+		       dmcaps_version());
+		r = EXIT_DMCAPS_OK;
+		goto out;
+	}
+
+	rest = poptGetArgs(pc);
+	while (rest && rest[nrest])
+		nrest++;
+
+	if (!nrest) {
+		if (opt_help) {
+			global_help(pc);
+			r = EXIT_DMCAPS_OK;
+		} else {
+			log_err("no command given");
+			fputs("Try 'dmcaps --help' for more information.\n",
+			      stderr);
+			r = EXIT_DMCAPS_USAGE;
+		}
+		goto out;
+	}
+
+	cmd = find_command(rest[0]);
+	if (!cmd) {
+		log_err("%s: unknown command", rest[0]);
+		fputs("Try 'dmcaps --help' for more information.\n", stderr);
+		r = EXIT_DMCAPS_USAGE;
+		goto out;
+	}
+
+	/* argv[0] of the command's parse names it in its usage line. */
+	snprintf(name, sizeof(name), "dmcaps %s", cmd->name);
+	{
+		const char *cargv[nrest + 1];
+
+		cargv[0] = name;
+		memcpy(cargv + 1, rest + 1, (nrest - 1) * sizeof(*rest));
+		cargv[nrest] = NULL;
+		r = run_command(cmd, nrest, cargv);
+	}
+out:
+	poptFreeContext(pc);
+	return r;
 }

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Capability sets as people read them. A NULL set (no queue/crypto in
+ * sysfs) reads as the empty set, "none".
+ */
+#ifndef _DMCAPS_CAPS_FORMAT_H
+#define _DMCAPS_CAPS_FORMAT_H
+
+#include <stdbool.h>
+
+#include "libdmcaps.h"
+
+/* "AES-256-XTS(512,4096) Adiantum(4096)", or "none". malloc()ed. */
+int caps_format_modes(const struct dmcaps_set *set, char **text);
+/* The modes, then ", DUN N bytes" unless empty. malloc()ed. */
+int caps_format_summary(const struct dmcaps_set *set, char **text);
+/* dmcaps_set_format()'s stable text, or "none". malloc()ed. */
+int caps_format_text(const struct dmcaps_set *set, char **text);
+/* Keyslots as SLOTS shows them: "pass" for 0 (passthrough), "?" when
+ * unknown, the number otherwise. Writes into @buf. */
+const char *caps_format_slots(const struct dmcaps_set *set, char *buf,
+			      size_t sz);
+
+bool caps_is_empty(const struct dmcaps_set *set);
+/* Same modes, data-unit sizes and DUN width; keyslots are not compared
+ * (a DM device's are always 0). */
+bool caps_equal(const struct dmcaps_set *a, const struct dmcaps_set *b);
+
+#endif

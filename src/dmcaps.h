@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dmcaps - what the tool's pieces share: global options, the command
+ * table entry, messages.
+ */
+#ifndef _DMCAPS_TOOL_H
+#define _DMCAPS_TOOL_H
+
+#include <popt.h>
+#include <stdbool.h>
+
+#include "libdmcaps.h"
+
+/* Options every command accepts, before or after the command name. */
+struct dmcaps_opts {
+	int verbose;
+	int debug;
+	const char *sysroot;
+};
+
+extern struct dmcaps_opts opts;
+extern struct poptOption common_options[];
+
+/* One command: `dmcaps NAME [OPTION...] ARGS`. Adding a command is one
+ * entry in dmcaps.c's command table. */
+struct dmcaps_command {
+	const char *name;
+	const char *args;	/* "[DEVICE...]", for usage lines */
+	const char *summary;	/* one line, for dmcaps --help */
+	struct poptOption *options;	/* the command's own, or NULL */
+	void (*help)(void);	/* extra text after the option list */
+	/* Validates the options after parsing: 0 or an exit status. */
+	int (*check_options)(void);
+	/* Runs with the context set up; returns an exit status. */
+	int (*run)(struct dmcaps_ctx *ctx, int argc, const char **argv);
+};
+
+extern const struct dmcaps_command show_command;
+
+/* "dmcaps: " + message on stderr. */
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Same, only with --verbose / --debug. */
+void log_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The library's log callback: errors and warnings always, verbose and debug
+ * messages with --verbose and --debug. */
+void library_log(int level, const char *msg, void *usrptr);
+
+#endif

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The one errno -> exit status mapping used by every dmcaps command.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "exitcodes.h"
+
+int exit_code_from_errno(int r)
+{
+	if (r > 0)
+		r = -r;
+
+	switch (r) {
+	case 0:
+		return EXIT_DMCAPS_OK;
+	case -EINVAL:
+		return EXIT_DMCAPS_USAGE;
+	case -ENODEV:
+	case -ENOENT:
+	case -ENXIO:
+		return EXIT_DMCAPS_NODEV;
+	case -ENOTSUP:
+		return EXIT_DMCAPS_NODM;
+	case -EACCES:
+	case -EPERM:
+		return EXIT_DMCAPS_PERM;
+	default:
+		return EXIT_DMCAPS_FAILURE;
+	}
+}
+
+const char *cause_from_errno(int r)
+{
+	if (r > 0)
+		r = -r;
+
+	switch (r) {
+	case -ENODEV:
+	case -ENOENT:
+	case -ENXIO:
+		return "no such block device";
+	case -ENOTSUP:
+		return "this kernel has no device-mapper";
+	case -EACCES:
+	case -EPERM:
+		return "permission denied (device-mapper needs root)";
+	case -EBADMSG:
+		return "malformed inline-encryption capabilities in sysfs";
+	case -ENODATA:
+		return "no such table";
+	default:
+		return strerror(-r);
+	}
+}

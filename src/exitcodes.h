@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dmcaps exit codes: the one mapping from a library error (0 or -errno) to
+ * the documented exit status. Keep in sync with man/dmcaps.8 (EXIT STATUS)
+ * and the --help text.
+ */
+#ifndef _DMCAPS_EXITCODES_H
+#define _DMCAPS_EXITCODES_H
+
+enum dmcaps_exit {
+	EXIT_DMCAPS_OK		= 0,	/* success */
+	EXIT_DMCAPS_USAGE	= 1,	/* bad option, argument or column */
+	EXIT_DMCAPS_NODEV	= 2,	/* no such block device */
+	EXIT_DMCAPS_NODM	= 3,	/* this kernel has no device-mapper */
+	EXIT_DMCAPS_PERM	= 4,	/* permission denied */
+	EXIT_DMCAPS_FAILURE	= 5,	/* any other error */
+	/* 6..9 reserved; verdicts of later commands (check) start at 10. */
+	EXIT_DMCAPS_VERDICT_BASE = 10,
+};
+
+/* Exit status for @r, which is 0 or a negative errno. */
+int exit_code_from_errno(int r);
+
+/* A short cause for @r in the words dmcaps uses ("no such block device",
+ * "this kernel has no device-mapper", ...); strerror() otherwise. */
+const char *cause_from_errno(int r);
+
+/* The exit status to keep when a run meets several errors: the first
+ * failure wins, so the status names the first thing that went wrong. */
+static inline int exit_code_merge(int current, int next)
+{
+	return current ? current : next;
+}
+
+#endif

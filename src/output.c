@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libsmartcols setup for dmcaps show: the column table, --output parsing
+ * and the output formats.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dmcaps.h"
+#include "output.h"
+
+struct colinfo {
+	const char *name;	/* as in --output and the header */
+	double whint;		/* width hint, as lsblk's */
+	int flags;		/* SCOLS_FL_* */
+	int json_type;		/* SCOLS_JSON_* */
+	const char *help;
+};
+
+static const struct colinfo infos[NCOLUMNS] = {
+	[COL_NAME]	= { "NAME", 0.25, SCOLS_FL_TREE | SCOLS_FL_NOEXTREMES,
+			    SCOLS_JSON_STRING,
+			    "device name (DM name for DM devices), or target" },
+	[COL_TYPE]	= { "TYPE", 4, 0, SCOLS_JSON_STRING,
+			    "disk, part, dm or target" },
+	[COL_MAJMIN]	= { "MAJ:MIN", 6, 0, SCOLS_JSON_STRING,
+			    "major:minor device number" },
+	[COL_MODES]	= { "MODES", 0.3, 0, SCOLS_JSON_STRING,
+			    "inline-encryption modes and data-unit sizes exposed now" },
+	[COL_DUN]	= { "DUN", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			    "maximum DUN width in bytes" },
+	[COL_SLOTS]	= { "SLOTS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+			    "keyslots (\"pass\": passthrough, as DM's)" },
+	[COL_PREDICTED]	= { "PREDICTED", 0.3, 0, SCOLS_JSON_STRING,
+			    "capabilities the DM live table should expose" },
+	[COL_EXPOSED]	= { "EXPOSED", 0.3, 0, SCOLS_JSON_STRING,
+			    "capabilities sysfs exposes now" },
+	[COL_TARGET]	= { "TARGET", 6, 0, SCOLS_JSON_STRING,
+			    "target type (target rows)" },
+	[COL_START]	= { "START", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			    "first sector of the target" },
+	[COL_LENGTH]	= { "LENGTH", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			    "length of the target in sectors" },
+	[COL_PASSES]	= { "PASSES", 7, 0, SCOLS_JSON_STRING,
+			    "target passes inline crypto: yes, no, unknown" },
+	[COL_WHY]	= { "WHY", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING,
+			    "why a DM device exposes less; MISMATCH if the kernel disagrees" },
+};
+
+static const enum out_column default_columns[] = {
+	COL_NAME, COL_TYPE, COL_MAJMIN, COL_MODES, COL_DUN, COL_SLOTS,
+	COL_PASSES, COL_WHY,
+};
+
+static int column_by_name(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < NCOLUMNS; i++)
+		if (strlen(infos[i].name) == len &&
+		    !strncasecmp(infos[i].name, name, len))
+			return i;
+	/* The --pairs spelling of MAJ:MIN is accepted too. */
+	if (len == 7 && !strncasecmp(name, "MAJ_MIN", len))
+		return COL_MAJMIN;
+	return -1;
+}
+
+void out_default_columns(struct out *o)
+{
+	size_t i;
+
+	o->nids = 0;
+	for (i = 0; i < sizeof(default_columns) / sizeof(*default_columns); i++)
+		o->ids[o->nids++] = default_columns[i];
+}
+
+static int add_column(struct out *o, int id)
+{
+	size_t i;
+
+	for (i = 0; i < o->nids; i++)
+		if (o->ids[i] == id)
+			return 0;	/* listed twice: once is enough */
+	o->ids[o->nids++] = id;
+	return 0;
+}
+
+int out_parse_columns(struct out *o, const char *list)
+{
+	const char *p, *end;
+	int id;
+
+	if (*list == '+') {
+		out_default_columns(o);
+		list++;
+	} else
+		o->nids = 0;
+
+	for (p = list; ; p = end + 1) {
+		end = strchrnul(p, ',');
+		id = column_by_name(p, end - p);
+		if (id < 0) {
+			if (end == p)
+				log_err("--output: empty column name in '%s'",
+					list);
+			else
+				log_err("--output: %.*s: unknown column",
+					(int)(end - p), p);
+			return -EINVAL;
+		}
+		add_column(o, id);
+		if (!*end)
+			break;
+	}
+	return 0;
+}
+
+bool out_has(const struct out *o, enum out_column col)
+{
+	return o->cols[col] != NULL;
+}
+
+const char *out_line_sep(const struct out *o)
+{
+	return o->format == OUT_PAIRS ? "; " : "\n";
+}
+
+/* JSON keys are lowercase, as lsblk's; --pairs keys are shell variable
+ * names (MAJ:MIN becomes MAJ_MIN); the tree header is the column name. */
+static void column_header(const struct out *o, int id, char *buf, size_t sz)
+{
+	size_t i;
+
+	snprintf(buf, sz, "%s", infos[id].name);
+	for (i = 0; buf[i]; i++) {
+		if (o->format == OUT_JSON)
+			buf[i] = tolower((unsigned char)buf[i]);
+		else if (o->format == OUT_PAIRS && !isalnum((unsigned char)buf[i]))
+			buf[i] = '_';
+	}
+}
+
+int out_init(struct out *o, enum out_format format, bool noheadings)
+{
+	bool tree = false;
+	size_t i;
+
+	o->format = format;
+	o->noheadings = noheadings;
+	memset(o->cols, 0, sizeof(o->cols));
+	if (!o->nids)
+		out_default_columns(o);
+
+	o->tb = scols_new_table();
+	if (!o->tb)
+		return -ENOMEM;
+
+	/* A tree needs the NAME column to draw it in; --pairs is one line
+	 * per node, flat, as lsblk --pairs. */
+	for (i = 0; i < o->nids; i++)
+		if (o->ids[i] == COL_NAME)
+			tree = format != OUT_PAIRS;
+
+	switch (format) {
+	case OUT_JSON:
+		scols_table_enable_json(o->tb, 1);
+		scols_table_set_name(o->tb, "dmcaps");
+		break;
+	case OUT_PAIRS:
+		scols_table_enable_export(o->tb, 1);
+		break;
+	case OUT_TREE:
+		break;
+	}
+	scols_table_enable_noheadings(o->tb, noheadings);
+
+	for (i = 0; i < o->nids; i++) {
+		const struct colinfo *ci = &infos[o->ids[i]];
+		struct libscols_column *cl;
+		int flags = ci->flags;
+		char header[32];
+
+		if (!tree)
+			flags &= ~SCOLS_FL_TREE;
+		/* JSON keeps the wrap function: it makes WHY an array. */
+		if (format == OUT_PAIRS)
+			flags &= ~SCOLS_FL_WRAP;
+
+		column_header(o, o->ids[i], header, sizeof(header));
+		cl = scols_table_new_column(o->tb, header, ci->whint, flags);
+		if (!cl)
+			return -ENOMEM;
+		if (format == OUT_JSON)
+			scols_column_set_json_type(cl, ci->json_type);
+		if (flags & SCOLS_FL_WRAP) {
+			/* Multi-line cells: one line per newline. */
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+						  scols_wrapnl_nextchunk, NULL);
+			scols_column_set_safechars(cl, "\n");
+		}
+		o->cols[o->ids[i]] = cl;
+	}
+	return 0;
+}
+
+void out_free(struct out *o)
+{
+	scols_unref_table(o->tb);
+	o->tb = NULL;
+}
+
+struct libscols_line *out_new_line(struct out *o, struct libscols_line *parent)
+{
+	return scols_table_new_line(o->tb, parent);
+}
+
+int out_set(struct out *o, struct libscols_line *ln, enum out_column col,
+	    const char *data)
+{
+	if (!o->cols[col] || !data || !ln)
+		return 0;
+	return scols_line_set_column_data(ln, o->cols[col], data) ? -ENOMEM : 0;
+}
+
+int out_print(struct out *o)
+{
+	return scols_print_table(o->tb) ? -EIO : 0;
+}
+
+void out_print_column_help(FILE *f)
+{
+	int i;
+
+	for (i = 0; i < NCOLUMNS; i++)
+		fprintf(f, "  %-10s %s\n", infos[i].name, infos[i].help);
+}

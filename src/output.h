@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Output columns and the libsmartcols table: tree (default), --json,
+ * --pairs, --noheadings, --output.
+ */
+#ifndef _DMCAPS_OUTPUT_H
+#define _DMCAPS_OUTPUT_H
+
+#include <libsmartcols.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum out_column {
+	COL_NAME = 0,
+	COL_TYPE,
+	COL_MAJMIN,
+	COL_MODES,
+	COL_DUN,
+	COL_SLOTS,
+	COL_PREDICTED,
+	COL_EXPOSED,
+	COL_TARGET,
+	COL_START,
+	COL_LENGTH,
+	COL_PASSES,
+	COL_WHY,
+	NCOLUMNS,
+};
+
+enum out_format {
+	OUT_TREE = 0,	/* human, a tree when NAME is shown */
+	OUT_JSON,	/* --json */
+	OUT_PAIRS,	/* --pairs: KEY="value", one line per node */
+};
+
+struct out {
+	enum out_format format;
+	bool noheadings;
+	int ids[NCOLUMNS];	/* columns to print, in order */
+	size_t nids;
+	struct libscols_column *cols[NCOLUMNS];	/* by column id; NULL if
+						   not printed */
+	struct libscols_table *tb;
+};
+
+/* Parses a --output list: "NAME,MODES", or "+COL,..." to add to the
+ * default columns. Names are case-insensitive. -EINVAL (after a message
+ * naming the column) for an unknown or empty name. */
+int out_parse_columns(struct out *o, const char *list);
+/* The default columns, when no --output is given. */
+void out_default_columns(struct out *o);
+
+int out_init(struct out *o, enum out_format format, bool noheadings);
+void out_free(struct out *o);
+
+/* A new node under @parent (NULL for a root). */
+struct libscols_line *out_new_line(struct out *o,
+				   struct libscols_line *parent);
+/* Sets a cell if that column is printed. @data is copied; NULL leaves the
+ * cell empty. */
+int out_set(struct out *o, struct libscols_line *ln, enum out_column col,
+	    const char *data);
+/* Whether a column is printed (to skip computing its value). */
+bool out_has(const struct out *o, enum out_column col);
+/* Separator between the lines of a multi-line cell (WHY): a newline where
+ * the format shows lines (tree, JSON arrays), "; " in --pairs. */
+const char *out_line_sep(const struct out *o);
+
+int out_print(struct out *o);
+
+/* For --help and the man page: "NAME  description" lines. */
+void out_print_column_help(FILE *f);
+
+#endif

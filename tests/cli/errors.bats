@@ -1,0 +1,103 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# dmcaps show: bad input, unreadable and malformed sysfs, exit codes.
+
+load helpers
+
+@test "nonexistent device: 'dmcaps: SPEC: no such block device', exit 2" {
+	run --separate-stderr dmcaps show --sysroot "$PHONE" nosuchdisk
+	assert_status 2
+	assert_contains "$stderr" "dmcaps: nosuchdisk: no such block device"
+	# nothing to show: no table at all, as lsblk
+	[ -z "$output" ]
+}
+
+@test "nonexistent device among good ones: the good ones shown, exit 2" {
+	run --separate-stderr dmcaps show --sysroot "$PHONE" -o NAME sda /dev/nosuch 99:99 sdb
+	assert_status 2
+	assert_contains "$stderr" "dmcaps: /dev/nosuch: no such block device"
+	assert_contains "$stderr" "dmcaps: 99:99: no such block device"
+	[ "$output" = "$(printf 'NAME\nsda\nsdb')" ]
+}
+
+@test "nonexistent /dev/mapper name, and a DM name with spaces that does not exist" {
+	run --separate-stderr dmcaps show --sysroot "$PHONE" "/dev/mapper/my  vol"
+	assert_status 2
+	assert_contains "$stderr" "dmcaps: /dev/mapper/my  vol: no such block device"
+	run --separate-stderr dmcaps show --sysroot "$PHONE" "no such vol"
+	assert_status 2
+	assert_contains "$stderr" "dmcaps: no such vol: no such block device"
+}
+
+@test "garbage in modes/*: message naming the file, exit 5, other disks shown" {
+	run --separate-stderr dmcaps show --sysroot "$FIXTURES/garbage" -o NAME,MODES sdg sdh
+	assert_status 5
+	assert_contains "$stderr" "$FIXTURES/garbage/sys/block/sdg/queue/crypto/modes/AES-256-XTS"
+	assert_contains "$stderr" "dmcaps: sdg: cannot read inline-encryption capabilities"
+	printf '%s\n' "$output" | grep -q '^sdg  *?$'
+	printf '%s\n' "$output" | grep -q '^sdh  *AES-256-XTS(4096)$'
+}
+
+@test "garbage under a DM device: the DM device says why, exit 5" {
+	run --separate-stderr dmcaps show --sysroot "$FIXTURES/garbage" --pairs -o NAME,PREDICTED,WHY bad
+	assert_status 5
+	eval "$(pairs_line "$output" bad)"
+	assert_contains "$WHY" "sdg cannot be read"
+	[ "$PREDICTED" = none ]
+	# the error is reported once, though sdg is read for bad and for itself
+	[ "$(printf '%s\n' "$stderr" | grep -c 'dmcaps: sdg: cannot read')" -eq 1 ]
+}
+
+@test "garbage in the default listing: everything else still shown, exit 5" {
+	run --separate-stderr dmcaps show --sysroot "$FIXTURES/garbage" -o NAME
+	assert_status 5
+	printf '%s\n' "$output" | grep -q '^bad$'
+	printf '%s\n' "$output" | grep -q '^sdh$'
+}
+
+@test "unreadable capability file: permission denied, exit 4" {
+	if [ "$(id -u)" -eq 0 ]; then
+		skip "running as root: a mode-000 file is still readable"
+	fi
+	root=$BATS_TEST_TMPDIR/root
+	cp -a "$PHONE" "$root"
+	chmod 000 "$root/sys/block/sda/queue/crypto/modes/Adiantum"
+	run --separate-stderr dmcaps show --sysroot "$root" sda
+	chmod 644 "$root/sys/block/sda/queue/crypto/modes/Adiantum"
+	assert_status 4
+	assert_contains "$stderr" "dmcaps: sda: cannot read inline-encryption capabilities"
+}
+
+@test "--sysroot that does not exist: usage error naming it, exit 1" {
+	run --separate-stderr dmcaps show --sysroot /nonexistent/dmcaps-root
+	assert_status 1
+	assert_contains "$stderr" "dmcaps: --sysroot /nonexistent/dmcaps-root: No such file or directory"
+	[ -z "$output" ]
+}
+
+@test "--sysroot that is a file: exit 1" {
+	run --separate-stderr dmcaps show --sysroot "$PHONE/sys/block/sda/dev"
+	assert_status 1
+	assert_contains "$stderr" "Not a directory"
+}
+
+@test "a DM device on a kernel without device-mapper: exit 3 (else 2)" {
+	# The running system, not a fixture: the answer depends on the host.
+	run --separate-stderr dmcaps show /dev/mapper/dmcaps-test-no-such-dev
+	if [ -e /sys/class/misc/device-mapper ]; then
+		assert_status 2
+		assert_contains "$stderr" "no such block device"
+	else
+		assert_status 3
+		assert_contains "$stderr" "dmcaps: /dev/mapper/dmcaps-test-no-such-dev: this kernel has no device-mapper"
+	fi
+}
+
+@test "the running system: show works without arguments (exit 0 or 4)" {
+	run --separate-stderr dmcaps show -o NAME,TYPE
+	# Non-root on a host with DM devices cannot read their tables: 4.
+	[ "$status" -eq 0 ] || [ "$status" -eq 4 ]
+	# empty when the host has neither DM devices nor inline crypto
+	[ -z "$output" ] ||
+		[ "$(printf '%s\n' "$output" | head -n1 | tr -s ' ')" = "NAME TYPE" ]
+}

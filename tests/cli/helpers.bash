@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Common setup for the dmcaps CLI tests (bats >= 1.5).
+#
+#   DMCAPS    the dmcaps binary under test (default: the build tree's)
+#   FIXTURES  the fixture sysroots (default: tests/fixtures next to here)
+
+bats_require_minimum_version 1.5.0
+
+: "${FIXTURES:=$(cd "$BATS_TEST_DIRNAME/../fixtures" && pwd)}"
+: "${DMCAPS:=$PWD/src/dmcaps}"
+export FIXTURES DMCAPS
+
+# ASCII tree art and untranslated messages.
+export LC_ALL=C
+unset LANG LANGUAGE
+
+PHONE=$FIXTURES/phone
+
+if [ ! -x "$DMCAPS" ]; then
+	echo "dmcaps not found at $DMCAPS (set DMCAPS=)" >&2
+	exit 1
+fi
+
+dmcaps() {
+	"$DMCAPS" "$@"
+}
+
+# Asserts the exit status of the last `run`, printing the output on failure.
+assert_status() {
+	if [ "$status" -ne "$1" ]; then
+		echo "expected exit status $1, got $status"
+		echo "--- stdout"; echo "$output"
+		echo "--- stderr"; echo "${stderr-}"
+		return 1
+	fi
+}
+
+# Asserts that $1 (a string) contains $2.
+assert_contains() {
+	case "$1" in
+	*"$2"*) return 0 ;;
+	esac
+	echo "expected to find: $2"
+	echo "--- in:"; echo "$1"
+	return 1
+}
+
+refute_contains() {
+	case "$1" in
+	*"$2"*)
+		echo "did not expect: $2"
+		echo "--- in:"; echo "$1"
+		return 1 ;;
+	esac
+	return 0
+}
+
+# The --pairs line whose NAME is $2, from the output $1.
+pairs_line() {
+	printf '%s\n' "$1" | grep -F "NAME=\"$2\" " | head -n 1
+}
