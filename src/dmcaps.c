@@ -150,6 +150,7 @@ static int resolve_sysroot(void)
 			abs ? strerror(ENOTDIR) : strerror(errno));
 		return EXIT_DMCAPS_USAGE;
 	}
+	free((char *)opts.sysroot);	/* popt's copy */
 	opts.sysroot = abs;
 	return 0;
 }

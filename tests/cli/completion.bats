@@ -1,0 +1,50 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# completions/dmcaps: commands, options, columns, devices.
+
+load helpers
+
+setup() {
+	source "$BATS_TEST_DIRNAME/../../completions/dmcaps"
+}
+
+# complete WORD... : the candidates for the last word, '|'-separated
+complete_words() {
+	COMP_WORDS=("$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_dmcaps
+	local IFS='|'
+	echo "${COMPREPLY[*]}"
+}
+
+@test "completion: commands are only the existing ones" {
+	[ "$(complete_words dmcaps "")" = "show" ]
+}
+
+@test "completion: global and show options" {
+	[ "$(complete_words dmcaps --ver)" = "--version|--verbose" ]
+	[ "$(complete_words dmcaps show --js)" = "--json" ]
+	run complete_words dmcaps show --
+	for opt in --output --noheadings --json --pairs --sysroot --verbose; do
+		assert_contains "$output" "$opt"
+	done
+}
+
+@test "completion: --output columns after a comma, with + prefix" {
+	[ "$(complete_words dmcaps show -o NAME,PRE)" = "NAME,PREDICTED" ]
+	[ "$(complete_words dmcaps show --output +WH)" = "+WHY" ]
+	# every column dmcaps knows, and only those
+	cols=$(complete_words dmcaps show -o "" | tr '|' '\n' | sort | tr '\n' ' ')
+	known=$(dmcaps show --help | sed -n '/^Columns:/,/^$/p' | awk 'NR > 1 && NF { print $1 }' | sort | tr '\n' ' ')
+	[ "$cols" = "$known" ]
+}
+
+@test "completion: devices of --sysroot, DM names with spaces quoted" {
+	run complete_words dmcaps show --sysroot "$PHONE" ""
+	assert_contains "$output" "sda1"
+	assert_contains "$output" "/dev/mapper/lin"
+	[ "$(complete_words dmcaps --sysroot "$PHONE" show /dev/mapper/my)" = '/dev/mapper/my\ vol' ]
+}
