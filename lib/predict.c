@@ -7,7 +7,8 @@
  * The set is computed as the kernel does: start from "everything", a target
  * type without DM_TARGET_PASSES_CRYPTO clears everything, each underlying
  * device intersects. The explanation walks the same order, but starts from
- * the union of the capabilities of all the table's devices rather than from
+ * the union of the capabilities of the devices the kernel looks at (those of
+ * the targets before the first non-passing one) rather than from
  * "everything": the first device would otherwise "lose" every mode and size
  * no hardware has, which explains nothing. So each reason names something
  * that some device of the table offers and the table does not, and is
@@ -24,29 +25,37 @@ struct dmcaps_prediction {
 	struct dmcaps_set *caps;
 	struct dmcaps_reason *reasons;
 	size_t nreasons;
-	/* Deltas' mode names point into these copies, not into sets that the
-	 * caller may free. */
-	char **mode_names;
-	size_t nmode_names;
+	/* Reasons' strings (target types, deltas' mode names) point into
+	 * these copies: a prediction outlives its table. Devices belong to
+	 * the context. */
+	char **strings;
+	size_t nstrings;
 };
 
-static int keep_mode_name(struct dmcaps_prediction *p, const char **mode)
+static int keep_string(struct dmcaps_prediction *p, const char **str)
 {
 	char **n, *copy;
+	size_t i;
 
-	if (!*mode)
+	if (!*str)
 		return 0;
-	copy = strdup(*mode);
+	for (i = 0; i < p->nstrings; i++) {
+		if (!strcmp(p->strings[i], *str)) {
+			*str = p->strings[i];
+			return 0;
+		}
+	}
+	copy = strdup(*str);
 	if (!copy)
 		return -ENOMEM;
-	n = realloc(p->mode_names, (p->nmode_names + 1) * sizeof(*n));
+	n = realloc(p->strings, (p->nstrings + 1) * sizeof(*n));
 	if (!n) {
 		free(copy);
 		return -ENOMEM;
 	}
-	n[p->nmode_names++] = copy;
-	p->mode_names = n;
-	*mode = copy;
+	n[p->nstrings++] = copy;
+	p->strings = n;
+	*str = copy;
 	return 0;
 }
 
@@ -67,17 +76,19 @@ static int add_reason(struct dmcaps_prediction *p, enum dmcaps_cause cause,
 	r->target_index = idx;
 	r->target_type = t->type;
 	r->dev = dev;
-	if (delta) {
+	if (delta)
 		r->delta = *delta;
-		err = keep_mode_name(p, &r->delta.mode);
-		if (err)
-			return err;
-	}
+	err = keep_string(p, &r->target_type);
+	if (!err)
+		err = keep_string(p, &r->delta.mode);
+	if (err)
+		return err;
 	p->nreasons++;
 	return 0;
 }
 
-/* The union of the capabilities of every device the table maps to. */
+/* The union of the capabilities of every device the kernel would look at:
+ * those of the targets before the first one that does not pass crypto. */
 static int table_union(struct dmcaps_ctx *ctx, const struct dmcaps_table *table,
 		       struct dmcaps_set **out)
 {
@@ -88,6 +99,9 @@ static int table_union(struct dmcaps_ctx *ctx, const struct dmcaps_table *table,
 	err = dmcaps_set_new(out);
 	for (i = 0; !err && i < table->ntargets; i++) {
 		const struct dmcaps_target *t = &table->targets[i];
+
+		if (t->passes != DMCAPS_PASSES_YES)
+			break;
 
 		for (j = 0; !err && j < t->ndevs; j++) {
 			if (dmcaps_dev_caps(ctx, t->devs[j], &caps) || !caps)
@@ -230,9 +244,9 @@ DMCAPS_EXPORT void dmcaps_prediction_free(struct dmcaps_prediction *pred)
 
 	if (!pred)
 		return;
-	for (i = 0; i < pred->nmode_names; i++)
-		free(pred->mode_names[i]);
-	free(pred->mode_names);
+	for (i = 0; i < pred->nstrings; i++)
+		free(pred->strings[i]);
+	free(pred->strings);
 	free(pred->reasons);
 	dmcaps_set_free(pred->caps);
 	free(pred);
