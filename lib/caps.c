@@ -309,16 +309,22 @@ DMCAPS_EXPORT bool dmcaps_set_is_unrestricted(const struct dmcaps_set *set)
 	return set && set->unrestricted;
 }
 
-bool dmcaps_set_equal(const struct dmcaps_set *a, const struct dmcaps_set *b)
+/* Identical, keyslots included: for tests and caches. */
+bool dmcaps_set_identical(const struct dmcaps_set *a, const struct dmcaps_set *b)
+{
+	return dmcaps_set_equal(a, b) &&
+	       dmcaps_set_get_keyslots(a) == dmcaps_set_get_keyslots(b);
+}
+
+DMCAPS_EXPORT bool dmcaps_set_equal(const struct dmcaps_set *a,
+				    const struct dmcaps_set *b)
 {
 	size_t i;
 
 	if (dmcaps_set_is_empty(a) || dmcaps_set_is_empty(b))
-		return dmcaps_set_is_empty(a) && dmcaps_set_is_empty(b) &&
-		       dmcaps_set_get_keyslots(a) == dmcaps_set_get_keyslots(b);
+		return dmcaps_set_is_empty(a) && dmcaps_set_is_empty(b);
 	if (a->unrestricted != b->unrestricted || a->dun_bytes != b->dun_bytes ||
-	    a->keyslots != b->keyslots || a->nextra != b->nextra ||
-	    memcmp(a->known, b->known, sizeof(a->known)))
+	    a->nextra != b->nextra || memcmp(a->known, b->known, sizeof(a->known)))
 		return false;
 	for (i = 0; i < a->nextra; i++)
 		if (strcmp(a->extra[i].name, b->extra[i].name) ||

@@ -596,6 +596,27 @@ DMCAPS_EXPORT bool dmcaps_dev_is_dm(const struct dmcaps_dev *dev)
 	return dev && dev->dm_name;
 }
 
+DMCAPS_EXPORT bool dmcaps_dev_is_partition(const struct dmcaps_dev *dev)
+{
+	return dev && dev->is_partition;
+}
+
+DMCAPS_EXPORT int dmcaps_dev_disk(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+				  struct dmcaps_dev **disk)
+{
+	if (!ctx || !dev || !disk)
+		return -EINVAL;
+	*disk = dev;
+	if (!dev->is_partition)
+		return 0;
+	*disk = dev->parent ? dmcaps_dev_find_kname(ctx, dev->parent) : NULL;
+	if (!*disk) {
+		log_err(ctx, "The disk of partition %s not found.", dev->kname);
+		return -ENODEV;
+	}
+	return 0;
+}
+
 DMCAPS_EXPORT const char *dmcaps_dev_dm_name(const struct dmcaps_dev *dev)
 {
 	return dev ? dev->dm_name : NULL;

@@ -75,7 +75,7 @@ int dmcaps_split_args(const char *text, char ***argv, size_t *argc);
 extern const char *const dmcaps_known_modes[DMCAPS_NUM_KNOWN_MODES];
 /* Strict "0x..." (1..32 bits) as sysfs and our text form write masks. */
 int dmcaps_parse_hex_mask(const char *s, uint32_t *mask);
-bool dmcaps_set_equal(const struct dmcaps_set *a, const struct dmcaps_set *b);
+bool dmcaps_set_identical(const struct dmcaps_set *a, const struct dmcaps_set *b);
 /* @dst := @dst ∪ @other (per mode OR, maximum DUN). */
 int dmcaps_set_union(struct dmcaps_set *dst, const struct dmcaps_set *other);
 

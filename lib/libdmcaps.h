@@ -140,6 +140,11 @@ int dmcaps_dus_mask_format(uint32_t dus_mask, char **text);
  * the masks, minimum of the DUN widths). Keyslots become those of @dst. */
 int dmcaps_set_intersect(struct dmcaps_set *dst, const struct dmcaps_set *other);
 
+/* Same capabilities: the same modes with the same data-unit sizes and the
+ * same DUN width (both empty counts as equal). Keyslots are not compared:
+ * they are not a capability a table can lose. */
+bool dmcaps_set_equal(const struct dmcaps_set *a, const struct dmcaps_set *b);
+
 /* Whether @a supports everything @b supports: the kernel's condition for
  * accepting a table whose capabilities are @a over a live table's @b. */
 bool dmcaps_set_is_superset(const struct dmcaps_set *a,
@@ -201,6 +206,13 @@ const char *dmcaps_dev_kname(const struct dmcaps_dev *dev);  /* "dm-0" */
 const char *dmcaps_dev_path(const struct dmcaps_dev *dev);   /* "/dev/dm-0" */
 dev_t dmcaps_dev_devno(const struct dmcaps_dev *dev);
 bool dmcaps_dev_is_dm(const struct dmcaps_dev *dev);
+/* Whether the device is a partition (sysfs "partition" attribute). */
+bool dmcaps_dev_is_partition(const struct dmcaps_dev *dev);
+/* The whole disk a partition belongs to (whose queue, and so whose
+ * capabilities, it shares); @dev itself when it is not a partition.
+ * -ENODEV when the disk is not found. */
+int dmcaps_dev_disk(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+		    struct dmcaps_dev **disk);
 /* DM name and uuid (NULL when not a DM device or no uuid). */
 const char *dmcaps_dev_dm_name(const struct dmcaps_dev *dev);
 const char *dmcaps_dev_dm_uuid(const struct dmcaps_dev *dev);

@@ -127,7 +127,7 @@ static void test_round_trip(void **state)
 
 		assert_format(s, texts[i]);
 		assert_int_equal(dmcaps_set_dup(s, &d), 0);
-		assert_true(dmcaps_set_equal(s, d));
+		assert_true(dmcaps_set_identical(s, d));
 		assert_format(d, texts[i]);
 		dmcaps_set_free(d);
 		dmcaps_set_free(s);
@@ -211,7 +211,7 @@ static void test_parse_no_crash(void **state)
 
 			assert_int_equal(dmcaps_set_format(s, &text), 0);
 			assert_int_equal(dmcaps_set_parse(NULL, text, &again), 0);
-			assert_true(dmcaps_set_equal(s, again));
+			assert_true(dmcaps_set_identical(s, again));
 			dmcaps_set_free(again);
 			free(text);
 		}
@@ -367,6 +367,34 @@ static void test_diff(void **state)
 	dmcaps_set_free(other);
 }
 
+static void test_equal(void **state)
+{
+	struct dmcaps_set *a = parse("AES-256-XTS:0x1200,NEW:0x1 dun=8 keyslots=32");
+	struct dmcaps_set *b = parse("NEW:0x1,AES-256-XTS:0x1200 dun=8 keyslots=0");
+	struct dmcaps_set *c = parse("AES-256-XTS:0x1200,NEW:0x1 dun=4");
+	struct dmcaps_set *d = parse("AES-256-XTS:0x1200,NEW:0x3 dun=8");
+	struct dmcaps_set *e1 = parse("none"), *e2 = parse("none keyslots=4");
+	struct dmcaps_set *u = parse("unrestricted");
+
+	/* Keyslots are not a capability. */
+	assert_true(dmcaps_set_equal(a, b));
+	assert_false(dmcaps_set_identical(a, b));
+	assert_false(dmcaps_set_equal(a, c));
+	assert_false(dmcaps_set_equal(a, d));
+	assert_true(dmcaps_set_equal(e1, e2));
+	assert_false(dmcaps_set_equal(a, e1));
+	assert_false(dmcaps_set_equal(e1, a));
+	assert_true(dmcaps_set_equal(u, u));
+	assert_false(dmcaps_set_equal(u, a));
+	dmcaps_set_free(a);
+	dmcaps_set_free(b);
+	dmcaps_set_free(c);
+	dmcaps_set_free(d);
+	dmcaps_set_free(e1);
+	dmcaps_set_free(e2);
+	dmcaps_set_free(u);
+}
+
 static void test_keyslots(void **state)
 {
 	struct dmcaps_set *s = NULL;
@@ -393,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_intersect_empty_and_unrestricted),
 		cmocka_unit_test(test_superset),
 		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_keyslots),
 	};
 

@@ -107,6 +107,22 @@ static void test_list(void **st)
 	assert_string_equal(devs[4]->parent, "nvme0n1");
 }
 
+static void test_partition_disk(void **st)
+{
+	struct state *s = *st;
+	struct dmcaps_dev *dev, *disk = NULL;
+
+	assert_int_equal(dmcaps_dev_lookup(s->ctx, "sda2", &dev), 0);
+	assert_true(dmcaps_dev_is_partition(dev));
+	assert_int_equal(dmcaps_dev_disk(s->ctx, dev, &disk), 0);
+	assert_string_equal(dmcaps_dev_kname(disk), "sda");
+	assert_false(dmcaps_dev_is_partition(disk));
+	assert_int_equal(dmcaps_dev_disk(s->ctx, disk, &dev), 0);
+	assert_ptr_equal(dev, disk);
+	assert_int_equal(dmcaps_dev_lookup(s->ctx, "lin", &dev), 0);
+	assert_false(dmcaps_dev_is_partition(dev));
+}
+
 static void expect_lookup(struct state *s, const char *spec, const char *kname)
 {
 	struct dmcaps_dev *dev = NULL;
@@ -282,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),
 		T(test_list),
+		T(test_partition_disk),
 		T(test_lookup),
 		T(test_lookup_missing),
 		T(test_lookup_devno),
