@@ -73,6 +73,7 @@ struct show {
 	int exit;			/* first failure's exit status */
 	bool explicit;			/* the current root was asked for */
 	bool nodm_reported;
+	bool perm_reported;		/* "needs root" is said once */
 };
 
 static struct node_cache *cache_of(struct show *s, const struct dmcaps_dev *dev)
@@ -316,6 +317,13 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 		goto out;
 	} else if (r == -ENODATA) {
 		why_add(s, f, &first, "no live table");
+		goto out;
+	} else if (r == -EACCES || r == -EPERM) {
+		/* Every DM device would say the same: say it once. */
+		why_add(s, f, &first, "live table unreadable: permission denied");
+		report(s, &s->perm_reported, dev,
+		       "cannot read the live table (device-mapper needs root)", r);
+		fail(s, r);
 		goto out;
 	} else if (r < 0) {
 		why_add(s, f, &first, "live table unreadable");

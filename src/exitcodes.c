@@ -45,9 +45,9 @@ const char *cause_from_errno(int r)
 		return "this kernel has no device-mapper";
 	case -EACCES:
 	case -EPERM:
-		return "permission denied (device-mapper needs root)";
+		return "permission denied";
 	case -EBADMSG:
-		return "malformed inline-encryption capabilities in sysfs";
+		return "malformed value in sysfs";
 	case -ENODATA:
 		return "no such table";
 	default:

@@ -68,6 +68,20 @@ load helpers
 	assert_contains "$stderr" "dmcaps: sda: cannot read inline-encryption capabilities"
 }
 
+@test "unreadable DM tables: permission denied said once, exit 4" {
+	if [ "$(id -u)" -eq 0 ]; then
+		skip "running as root: a mode-000 file is still readable"
+	fi
+	root=$BATS_TEST_TMPDIR/root
+	cp -a "$PHONE" "$root"
+	chmod 000 "$root"/dmcaps/tables/*.live
+	run --separate-stderr dmcaps show --sysroot "$root" -o NAME,WHY
+	chmod 644 "$root"/dmcaps/tables/*.live
+	assert_status 4
+	[ "$(printf '%s\n' "$stderr" | grep -c 'cannot read the live table')" -eq 1 ]
+	assert_contains "$output" "permission denied"
+}
+
 @test "--sysroot that does not exist: usage error naming it, exit 1" {
 	run --separate-stderr dmcaps show --sysroot /nonexistent/dmcaps-root
 	assert_status 1
