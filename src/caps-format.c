@@ -14,14 +14,6 @@ bool caps_is_empty(const struct dmcaps_set *set)
 	return !set || dmcaps_set_is_empty(set);
 }
 
-bool caps_equal(const struct dmcaps_set *a, const struct dmcaps_set *b)
-{
-	if (caps_is_empty(a) || caps_is_empty(b))
-		return caps_is_empty(a) && caps_is_empty(b);
-	return dmcaps_set_is_superset(a, b) && dmcaps_set_is_superset(b, a) &&
-	       dmcaps_set_get_max_dun_bytes(a) == dmcaps_set_get_max_dun_bytes(b);
-}
-
 int caps_format_modes(const struct dmcaps_set *set, char **text)
 {
 	char *buf = NULL, *sizes;

@@ -22,8 +22,5 @@ const char *caps_format_slots(const struct dmcaps_set *set, char *buf,
 			      size_t sz);
 
 bool caps_is_empty(const struct dmcaps_set *set);
-/* Same modes, data-unit sizes and DUN width; keyslots are not compared
- * (a DM device's are always 0). */
-bool caps_equal(const struct dmcaps_set *a, const struct dmcaps_set *b);
 
 #endif

@@ -11,7 +11,6 @@
 #include <sys/sysmacros.h>
 
 #include "caps-format.h"
-#include "devtype.h"
 #include "dmcaps.h"
 #include "exitcodes.h"
 #include "output.h"
@@ -345,7 +344,7 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 		free(text);
 
 		if (node_caps(s, dev, &exposed) >= 0 &&
-		    !caps_equal(pset, exposed))
+		    !dmcaps_set_equal(pset, exposed))
 			why_mismatch(s, dev, f, &first, pset, exposed,
 				     nc ? &nc->mismatch_warned : NULL);
 
@@ -404,7 +403,8 @@ static void add_device(struct show *s, struct libscols_line *parent,
 	if (!ln)
 		return;
 	out_set(&s->out, ln, COL_NAME, dev_name(dev));
-	out_set(&s->out, ln, COL_TYPE, dev_type(s->ctx, dev));
+	out_set(&s->out, ln, COL_TYPE, dmcaps_dev_is_dm(dev) ? "dm" :
+		dmcaps_dev_is_partition(dev) ? "part" : "disk");
 	snprintf(buf, sizeof(buf), "%u:%u", major(devno), minor(devno));
 	out_set(&s->out, ln, COL_MAJMIN, buf);
 	set_caps_columns(s, ln, dev);
@@ -458,7 +458,7 @@ static void show_all(struct show *s)
 		struct dmcaps_dev *dev = s->devs[i];
 
 		if (dmcaps_dev_is_dm(dev) || s->cache[i].under_dm ||
-		    dev_is_partition(s->ctx, dev))
+		    dmcaps_dev_is_partition(dev))
 			continue;
 		if (node_caps(s, dev, &caps) < 0) {
 			/* Shown, so that the failure has a row. */
