@@ -148,6 +148,8 @@ static int node_table(struct show *s, struct dmcaps_dev *dev,
 	r = dmcaps_table_read(s->ctx, dev, DMCAPS_TABLE_LIVE, table);
 	if (r < 0)
 		*table = NULL;
+	log_debug("%s: live table: %s", dev_name(dev),
+		  r < 0 ? cause_from_errno(r) : "read");
 	if (nc) {
 		nc->table_read = true;
 		nc->table_r = r;
@@ -548,6 +550,7 @@ static int show_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		out_free(&s.out);
 		return exit_code_from_errno(r);
 	}
+	log_debug("%zu block devices", s.ndevs);
 	s.cache = calloc(s.ndevs ? s.ndevs : 1, sizeof(*s.cache));
 	if (!s.cache) {
 		out_free(&s.out);

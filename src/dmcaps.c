@@ -80,6 +80,19 @@ void log_verbose(const char *fmt, ...)
 	va_end(ap);
 }
 
+void log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!opts.debug)
+		return;
+	fputs("# ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 void library_log(int level, const char *msg, void *usrptr)
 {
 	switch (level) {
@@ -224,6 +237,9 @@ static int run_command(const struct dmcaps_command *cmd, int argc,
 		goto out;
 	}
 	dmcaps_set_log_callback(ctx, library_log, NULL);
+	log_debug("dmcaps %s, libdmcaps %s, sysroot %s, command %s",
+		  PACKAGE_VERSION, dmcaps_version(),
+		  opts.sysroot ? opts.sysroot : "/", cmd->name);
 
 	r = cmd->run(ctx, nargs, args);
 	dmcaps_free(ctx);

@@ -42,6 +42,9 @@ void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, only with --verbose / --debug. */
 void log_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "# " + message on stderr, only with --debug. */
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The library's log callback: errors and warnings always, verbose and debug
  * messages with --verbose and --debug. */
 void library_log(int level, const char *msg, void *usrptr);

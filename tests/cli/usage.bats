@@ -132,3 +132,24 @@ load helpers
 	assert_status 0
 	[ "$output" = "$(printf 'NAME\nsda')" ]
 }
+
+@test "library messages: verbose ones only with --verbose, on stderr" {
+	run --separate-stderr dmcaps show --sysroot "$FIXTURES/notables" -o NAME
+	assert_status 0
+	[ -z "$stderr" ]
+	plain=$output
+	run --separate-stderr dmcaps show --verbose --sysroot "$FIXTURES/notables" -o NAME
+	assert_status 0
+	assert_contains "$stderr" "dmcaps: lin has no live table"
+	[ "$output" = "$plain" ]
+}
+
+@test "--debug: '# ' lines on stderr, stdout unchanged" {
+	run --separate-stderr dmcaps --debug show --sysroot "$FIXTURES/notables" -o NAME
+	assert_status 0
+	assert_contains "$stderr" "# 2 block devices"
+	assert_contains "$stderr" "# lin: live table: no such table"
+	# --debug implies --verbose
+	assert_contains "$stderr" "dmcaps: lin has no live table"
+	[ "$output" = "$(printf 'NAME\nlin\nsda')" ]
+}
