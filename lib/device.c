@@ -35,6 +35,7 @@ static void dev_free(struct dmcaps_dev *dev)
 	free(dev->dm_name);
 	free(dev->dm_uuid);
 	dmcaps_set_free(dev->caps);
+	dmcaps_set_free(dev->table_caps);
 	free(dev);
 }
 

@@ -24,6 +24,12 @@ struct dmcaps_dev {
 	bool caps_read;
 	int caps_err;
 	struct dmcaps_set *caps;
+
+	/* A DM device without queue/crypto: what its live table exposes
+	 * (predict.c), read once; @predicting breaks cycles. */
+	bool table_caps_read;
+	bool predicting;
+	struct dmcaps_set *table_caps;
 };
 
 struct dmcaps_ctx {

@@ -14,12 +14,60 @@
  * that some device of the table offers and the table does not, and is
  * attributed to the first target or device (in table order) that removed it:
  * every lost capability has exactly one reason.
+ *
+ * Linux 6.12 creates queue/crypto only when a disk is registered with a
+ * profile: a DM device whose first table exposed nothing and a later one
+ * something has a profile the kernel uses but sysfs never shows. For an
+ * underlying DM device without queue/crypto we therefore predict its live
+ * table (recursively) and, if that exposes something, use it with a warning.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+/*
+ * The capabilities @dev exposes: sysfs, or for a DM device that shows none
+ * there, its live table's prediction. *caps is borrowed from the context
+ * (NULL: no inline crypto); the return value is the sysfs read error.
+ */
+static int dev_effective_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+			      const struct dmcaps_set **caps)
+{
+	struct dmcaps_prediction *sub = NULL;
+	struct dmcaps_table *table = NULL;
+	char *text = NULL;
+	int err;
+
+	err = dmcaps_dev_caps(ctx, dev, caps);
+	if (err || *caps || !dev->dm_name)
+		return err;
+	if (dev->table_caps_read || dev->predicting) {
+		*caps = dev->table_caps;
+		return 0;
+	}
+	dev->predicting = true;
+	if (!dmcaps_table_read(ctx, dev, DMCAPS_TABLE_LIVE, &table) &&
+	    !dmcaps_predict(ctx, table, &sub) &&
+	    !dmcaps_set_is_empty(dmcaps_prediction_caps(sub)) &&
+	    !dmcaps_set_dup(dmcaps_prediction_caps(sub), &dev->table_caps)) {
+		dmcaps_set_format(dev->table_caps, &text);
+		log_warn(ctx, "%s (%s) shows no inline crypto in sysfs, but its "
+			 "live table exposes %s: Linux 6.12 never creates "
+			 "queue/crypto for a DM device that gains capabilities "
+			 "after it is registered, so sysfs may be hiding them. "
+			 "Using its table's.", dev->kname, dev->dm_name,
+			 text ?: "some");
+		free(text);
+	}
+	dmcaps_prediction_free(sub);
+	dmcaps_table_free(table);
+	dev->predicting = false;
+	dev->table_caps_read = true;
+	*caps = dev->table_caps;
+	return 0;
+}
 
 struct dmcaps_prediction {
 	struct dmcaps_set *caps;
@@ -104,7 +152,7 @@ static int table_union(struct dmcaps_ctx *ctx, const struct dmcaps_table *table,
 			break;
 
 		for (j = 0; !err && j < t->ndevs; j++) {
-			if (dmcaps_dev_caps(ctx, t->devs[j], &caps) || !caps)
+			if (dev_effective_caps(ctx, t->devs[j], &caps) || !caps)
 				continue;
 			err = dmcaps_set_union(*out, caps);
 		}
@@ -133,16 +181,10 @@ static int device_step(struct dmcaps_ctx *ctx, struct dmcaps_prediction *p,
 	size_t n = 0, k;
 	int err, rerr;
 
-	rerr = dmcaps_dev_caps(ctx, dev, &caps);
+	rerr = dev_effective_caps(ctx, dev, &caps);
 	if (rerr == -ENOMEM)
 		return rerr;
 	if (rerr || !caps || dmcaps_set_is_empty(caps)) {
-		if (!rerr && !caps && dmcaps_dev_is_dm(dev))
-			log_warn(ctx, "%s (%s) shows no inline crypto in sysfs; "
-				 "Linux 6.12 never creates queue/crypto for a DM "
-				 "device that gains capabilities after its first "
-				 "resume, so sysfs may be hiding them.",
-				 dev->kname, dev->dm_name);
 		if (has_any(running)) {
 			err = add_reason(p, rerr ? DMCAPS_CAUSE_DEVICE_UNREADABLE :
 					 DMCAPS_CAUSE_DEVICE_NO_CRYPTO, idx, t, dev, NULL);

@@ -42,6 +42,10 @@ static int setup(void **st)
 	fx_crypto(r, "sdd", "64", "8", garbage);
 	fx_dm(r, "dm-0", "253:0", "lin", NULL);	/* a DM device, no crypto dir */
 	fx_table(r, "lin", "live", "0 100 linear 8:0 0\n100 100 linear 179:0 0\n");
+	fx_dm(r, "dm-1", "253:1", "plain", NULL);	/* over sdb: nothing */
+	fx_table(r, "plain", "live", "0 100 linear 8:16 0\n");
+	fx_dm(r, "dm-2", "253:2", "self", NULL);	/* a cycle */
+	fx_table(r, "self", "live", "0 100 linear 253:2 0\n");
 	s->ctx = fx_ctx(r, &s->log);
 	*st = s;
 	return 0;
@@ -229,7 +233,7 @@ static void test_device_without_crypto(void **st)
 		"device sda lacks AES-256-XTS data-unit sizes 512",
 		"device sdb has no inline crypto",
 	};
-	static const char *const why_dm[] = { "device lin has no inline crypto" };
+	static const char *const why_dm[] = { "device plain has no inline crypto" };
 
 	/*
 	 * sda is the first to lack 512-byte units (mmcblk0 has them); sdb
@@ -250,12 +254,41 @@ static void test_device_without_crypto(void **st)
 	assert_reasons(p, why + 1, 1);
 	dmcaps_prediction_free(p);
 
-	/* An underlying DM device without a crypto dir: warn about the 6.12
-	 * sysfs bug that may hide its capabilities. */
-	p = predict(s, "0 8 linear /dev/mapper/lin 0");
+	/* An underlying DM device without a crypto dir whose live table
+	 * exposes nothing: no inline crypto. */
+	p = predict(s, "0 8 linear /dev/mapper/plain 0");
 	assert_caps(p, "none");
 	assert_reasons(p, why_dm, 1);
+	dmcaps_prediction_free(p);
+}
+
+/* Linux 6.12 hides a DM device's capabilities gained after registration:
+ * predict through its live table, with a warning. */
+static void test_dm_hidden_caps(void **st)
+{
+	struct state *s = *st;
+	struct dmcaps_prediction *p;
+	static const char *const why[] = {
+		"device lin lacks Adiantum",
+		"device lin supports 4-byte DUNs, not 8",
+	};
+
+	p = predict(s, "0 8 linear /dev/mapper/lin 0");
+	assert_caps(p, "AES-256-XTS:0x1000 dun=4 keyslots=0");
+	assert_int_equal(dmcaps_prediction_reason_count(p), 0);
 	assert_true(fx_log_has(&s->log, "sysfs may be hiding them"));
+	assert_true(fx_log_has(&s->log, "AES-256-XTS:0x1000 dun=4"));
+	dmcaps_prediction_free(p);
+
+	p = predict(s, "0 8 linear 8:0 0\n8 8 linear 253:0 0");
+	assert_caps(p, "AES-256-XTS:0x1000 dun=4 keyslots=0");
+	assert_reasons(p, why, ARRAY_SIZE(why));
+	dmcaps_prediction_free(p);
+
+	/* A table that maps to itself ends, and exposes nothing. */
+	p = predict(s, "0 8 linear /dev/mapper/self 0");
+	assert_caps(p, "none");
+	assert_int_equal(dmcaps_prediction_reason_count(p), 1);
 	dmcaps_prediction_free(p);
 }
 
@@ -345,6 +378,7 @@ int main(void)
 		T(test_unknown_mode_carried),
 		T(test_non_passing_target),
 		T(test_device_without_crypto),
+		T(test_dm_hidden_caps),
 		T(test_unreadable_device),
 		T(test_many_reasons_each_once),
 		T(test_empty_table),
