@@ -2,12 +2,21 @@
 # Common setup for the dmcaps CLI tests (bats >= 1.5).
 #
 #   DMCAPS    the dmcaps binary under test (default: the build tree's)
-#   FIXTURES  the fixture sysroots (default: tests/fixtures next to here)
+#   FIXTURES  the fixture sysroots (default: built once per test file by
+#             tests/fixtures/mkfixtures.sh in a temporary directory)
 
 bats_require_minimum_version 1.5.0
 
-: "${FIXTURES:=$(cd "$BATS_TEST_DIRNAME/../fixtures" && pwd)}"
 : "${DMCAPS:=$PWD/src/dmcaps}"
+if [ -z "${FIXTURES-}" ]; then
+	FIXTURES=$BATS_FILE_TMPDIR/fixtures
+	if [ ! -d "$FIXTURES/phone" ]; then
+		sh "$BATS_TEST_DIRNAME/../fixtures/mkfixtures.sh" "$FIXTURES" || {
+			echo "cannot build the fixtures in $FIXTURES" >&2
+			exit 1
+		}
+	fi
+fi
 export FIXTURES DMCAPS
 
 # ASCII tree art and untranslated messages.
