@@ -56,6 +56,7 @@ struct node_cache {
 	struct dmcaps_prediction *pred;
 
 	bool under_dm;		/* some DM table maps to it */
+	bool shown;		/* has a row in the tree */
 	/* Each message about a device is printed once, however often the
 	 * device appears in the tree. */
 	bool caps_warned;
@@ -377,7 +378,8 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 	}
 	for (i = 0; i < (size_t)depth; i++) {
 		if (path[i] == dmcaps_dev_devno(dev)) {
-			why_add(s, f, &first, "maps to itself, not expanded");
+			why_add(s, f, &first,
+				"a loop: it maps to itself, not expanded");
 			goto out;
 		}
 	}
@@ -402,8 +404,12 @@ static void add_device(struct show *s, struct libscols_line *parent,
 	dev_t mypath[SHOW_MAX_DEPTH + 1];
 	char buf[32];
 
+	struct node_cache *nc = cache_of(s, dev);
+
 	if (!ln)
 		return;
+	if (nc)
+		nc->shown = true;
 	out_set(&s->out, ln, COL_NAME, dev_name(dev));
 	out_set(&s->out, ln, COL_TYPE, dmcaps_dev_is_dm(dev) ? "dm" :
 		dmcaps_dev_is_partition(dev) ? "part" : "disk");
@@ -454,6 +460,11 @@ static void show_all(struct show *s)
 	mark_under_dm(s);
 	for (i = 0; i < s->ndevs; i++)
 		if (dmcaps_dev_is_dm(s->devs[i]) && !s->cache[i].under_dm)
+			add_device(s, NULL, s->devs[i], NULL, 0);
+	/* DM devices in a loop are all underneath another: none was a root.
+	 * The kernel forbids loops, a broken snapshot may not; show them. */
+	for (i = 0; i < s->ndevs; i++)
+		if (dmcaps_dev_is_dm(s->devs[i]) && !s->cache[i].shown)
 			add_device(s, NULL, s->devs[i], NULL, 0);
 
 	for (i = 0; i < s->ndevs; i++) {

@@ -115,3 +115,17 @@ load helpers
 	[ -z "$output" ] ||
 		[ "$(printf '%s\n' "$output" | head -n1 | tr -s ' ')" = "NAME TYPE" ]
 }
+
+@test "DM devices mapping to each other: shown, loop cut, no hang" {
+	run --separate-stderr timeout 10 "$DMCAPS" show --sysroot "$FIXTURES/loop" -o NAME,WHY
+	assert_status 0
+	expected='NAME            WHY
+ping            device pong has no inline crypto
+`-#1 linear     
+  `-pong        device ping has no inline crypto
+    `-#1 linear 
+      `-ping    device pong has no inline crypto
+                a loop: it maps to itself, not expanded
+sda             '
+	[ "$output" = "$expected" ] || { diff <(echo "$expected") <(echo "$output"); false; }
+}
