@@ -154,6 +154,7 @@ static void test_parse_garbage(void **state)
 		{ "AES-256-XTS:0x dun=8", "0x" },
 		{ "AES-256-XTS:0x0 dun=8", "0x0" },
 		{ "AES-256-XTS:0x100000000 dun=8", "0x100000000" },
+		{ "AES-256-XTS:0x100001000 dun=8", "0x100001000" },
 		{ "AES-256-XTS:0x12g0 dun=8", "0x12g0" },
 		{ "AES-256-XTS:0x1200, dun=8", "AES-256-XTS:0x1200," },
 		{ ",AES-256-XTS:0x1200 dun=8", ",AES-256-XTS" },
