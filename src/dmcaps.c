@@ -5,6 +5,7 @@
  * main(), global options and command dispatch. Each command lives in its
  * own cmd-*.c file and is one entry in the command table below.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <popt.h>
 #include <stdarg.h>
@@ -53,11 +54,21 @@ static struct poptOption global_options[] = {
 	POPT_TABLEEND
 };
 
+/* Device names come from sysfs and may hold anything but '/': control
+ * characters are written as '?', so a name cannot drive the terminal. */
 static void vlog(const char *fmt, va_list ap)
 {
-	fputs("dmcaps: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *msg = NULL, *p;
+
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		fputs("dmcaps: out of memory\n", stderr);
+		return;
+	}
+	for (p = msg; *p; p++)
+		if (iscntrl((unsigned char)*p))
+			*p = '?';
+	fprintf(stderr, "dmcaps: %s\n", msg);
+	free(msg);
 }
 
 void log_err(const char *fmt, ...)

@@ -129,3 +129,16 @@ ping            device pong has no inline crypto
 sda             '
 	[ "$output" = "$expected" ] || { diff <(echo "$expected") <(echo "$output"); false; }
 }
+
+@test "--pairs is inert in eval whatever the DM name holds" {
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr dmcaps show --sysroot "$FIXTURES/evil" --pairs -o NAME,TYPE
+	assert_status 0
+	line=$(pairs_line "$output" 'e\x24(touch pwned)\x60touch pwned2\x60\x22'"'"'\x5c;x')
+	[ -n "$line" ]
+	sh -c "eval '$(printf '%s' "$line" | sed "s/'/'\\\\''/g")'"' && test "$TYPE" = dm'
+	eval "$line"
+	[ ! -e pwned ] && [ ! -e pwned2 ]
+	[ "$TYPE" = dm ]
+	[ "$NAME" = 'e\x24(touch pwned)\x60touch pwned2\x60\x22'"'"'\x5c;x' ]
+}
