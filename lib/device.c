@@ -7,6 +7,11 @@
  * through sysfs there: /dev/mapper/NAME is the DM device whose dm/name is
  * NAME and /dev/KNAME is KNAME, after following symlinks inside the sysroot
  * (tests/fixtures/README.md). On the running system a path is stat()ed.
+ *
+ * DM names: libdevmapper (in its default "auto" mangling mode) hands the
+ * kernel names with characters outside [A-Za-z0-9#+-.:=@_] as \xNN, so the
+ * kernel, sysfs and /dev/mapper know "my vol" as "my\x20vol". Like dmsetup
+ * we show and match the unmangled name, and accept either spelling.
  */
 #include <blkid.h>
 #include <ctype.h>
@@ -67,6 +72,34 @@ static int read_attr(const char *class_dir, const char *name, const char *file,
 		return 0;
 	}
 	return err;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* libdm's dm_unmangle_name(): "\xNN" -> the byte NN, in place. */
+static void dm_unmangle(char *s)
+{
+	char *o = s;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] == 'x' && hexval(s[2]) >= 0 &&
+		    hexval(s[3]) >= 0 && (hexval(s[2]) || hexval(s[3]))) {
+			*o++ = hexval(s[2]) << 4 | hexval(s[3]);
+			s += 4;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
 }
 
 /* The disk a partition belongs to: on sysfs the directory holding it. */
@@ -156,9 +189,12 @@ static int dev_read(struct dmcaps_ctx *ctx, const char *class_dir,
 	if (err == -ENOMEM)
 		goto enomem;
 	if (dev->dm_name) {
+		dm_unmangle(dev->dm_name);
 		err = read_attr(class_dir, name, "dm/uuid", &dev->dm_uuid);
 		if (err == -ENOMEM)
 			goto enomem;
+		if (dev->dm_uuid)
+			dm_unmangle(dev->dm_uuid);
 		if (dev->dm_uuid && !*dev->dm_uuid) {
 			free(dev->dm_uuid);
 			dev->dm_uuid = NULL;
@@ -258,14 +294,22 @@ struct dmcaps_dev *dmcaps_dev_find_kname(struct dmcaps_ctx *ctx, const char *kna
 	return NULL;
 }
 
+/* @name unmangled or mangled ("my vol" or "my\x20vol"). */
 struct dmcaps_dev *dmcaps_dev_find_dm_name(struct dmcaps_ctx *ctx, const char *name)
 {
+	struct dmcaps_dev *found = NULL;
+	char *plain;
 	size_t i;
 
-	for (i = 0; i < ctx->ndevs; i++)
-		if (ctx->devs[i]->dm_name && !strcmp(ctx->devs[i]->dm_name, name))
-			return ctx->devs[i];
-	return NULL;
+	plain = strdup(name);
+	if (!plain)
+		return NULL;
+	dm_unmangle(plain);
+	for (i = 0; i < ctx->ndevs && !found; i++)
+		if (ctx->devs[i]->dm_name && !strcmp(ctx->devs[i]->dm_name, plain))
+			found = ctx->devs[i];
+	free(plain);
+	return found;
 }
 
 static struct dmcaps_dev *find_devno(struct dmcaps_ctx *ctx, dev_t devno)

@@ -93,22 +93,23 @@ DMCAPS_EXPORT int dmcaps_dm_available(struct dmcaps_ctx *ctx)
 	return 0;
 }
 
-static int dm_errno(struct dm_task *dmt)
+/*
+ * The errno of a failed dm_task_run(): the ioctl's, or, when libdm failed
+ * before the ioctl (opening /dev/mapper/control as non-root), the errno it
+ * left, which @saved holds.
+ */
+static int dm_errno(struct dm_task *dmt, int saved)
 {
 	int e = dm_task_get_errno(dmt);
 
-	switch (e) {
-	case EACCES:
-	case EPERM:
-	case ENXIO:
-	case ENODEV:
-	case ENOMEM:
-		return -e;
-	case 0:
-		return -EIO;
-	default:
-		return -e;
-	}
+	if (!e)
+		e = saved;
+	if (!e)
+		e = geteuid() ? EACCES : EIO;
+	/* The kernel's "no such mapped device". */
+	if (e == ENXIO)
+		e = ENODEV;
+	return -e;
 }
 
 /* DM_DEVICE_DEPS of one table: the devices unknown target types map to. */
@@ -134,7 +135,7 @@ static int read_deps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		goto out;
 	}
 	if (!dm_task_run(dmt)) {
-		err = dm_errno(dmt);
+		err = dm_errno(dmt, errno);
 		goto out;
 	}
 	deps = dm_task_get_deps(dmt);
@@ -176,10 +177,23 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 	 * no nodes and generate no uevents, so neither udev sync nor
 	 * DM_DISABLE_UDEV changes anything here.
 	 */
+	/*
+	 * Without access to the control node libdm fails in dm_task_create()
+	 * (its driver version check) and says only "Incompatible
+	 * libdevmapper": find the real cause first.
+	 */
+	if (access("/dev/mapper/control", R_OK | W_OK) < 0 &&
+	    (errno == EACCES || errno == EPERM)) {
+		err = -errno;
+		log_err(ctx, "Reading the table of %s needs root.", dev->kname);
+		return err;
+	}
+
 	dm_enter(ctx);
 	dmt = dm_task_create(DM_DEVICE_TABLE);
 	if (!dmt) {
-		err = -ENOMEM;
+		err = geteuid() ? -EACCES : -ENOMEM;
+		log_err(ctx, "Cannot talk to device-mapper.");
 		goto out;
 	}
 	if (!dm_task_set_major(dmt, major(dev->devno)) ||
@@ -189,7 +203,7 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		goto out;
 	}
 	if (!dm_task_run(dmt)) {
-		err = dm_errno(dmt);
+		err = dm_errno(dmt, errno);
 		if (err == -EACCES || err == -EPERM)
 			log_err(ctx, "Reading the table of %s needs root.", dev->kname);
 		else

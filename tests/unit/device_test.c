@@ -34,6 +34,8 @@ static int setup(void **st)
 	fx_dm(r, "dm-0", "253:0", "my vol", "CRYPT-PLAIN-x");
 	fx_dm(r, "dm-1", "253:1", "lin", NULL);
 	fx_dm(r, "dm-10", "253:10", "sdb", NULL);	/* a DM name that is a kname */
+	/* As libdm hands it to the kernel: mangled. */
+	fx_dm(r, "dm-2", "253:2", "sp\\x20ace", "LVM-a\\x20b");
 	/* An entry without a dev attribute is not a device. */
 	fx_write(r, "sys/class/block/junk/size", "0\n");
 	fx_write(r, "sys/class/block/baddev/dev", "8-3\n");
@@ -84,7 +86,7 @@ static void test_list(void **st)
 	struct dmcaps_dev **devs;
 	size_t n, i;
 	static const char *const expect[] = {
-		"dm-0", "dm-1", "dm-10", "nvme0n1", "nvme0n1p1", "sda", "sda1",
+		"dm-0", "dm-1", "dm-2", "dm-10", "nvme0n1", "nvme0n1p1", "sda", "sda1",
 		"sda2", "sdb",
 	};
 
@@ -98,13 +100,15 @@ static void test_list(void **st)
 	assert_string_equal(dmcaps_dev_dm_name(devs[0]), "my vol");
 	assert_string_equal(dmcaps_dev_dm_uuid(devs[0]), "CRYPT-PLAIN-x");
 	assert_null(dmcaps_dev_dm_uuid(devs[1]));
-	assert_int_equal(dmcaps_dev_devno(devs[2]), makedev(253, 10));
-	assert_false(dmcaps_dev_is_dm(devs[5]));
-	assert_null(dmcaps_dev_dm_name(devs[5]));
-	assert_false(devs[5]->is_partition);
-	assert_true(devs[6]->is_partition);
-	assert_string_equal(devs[6]->parent, "sda");
-	assert_string_equal(devs[4]->parent, "nvme0n1");
+	assert_string_equal(dmcaps_dev_dm_name(devs[2]), "sp ace");
+	assert_string_equal(dmcaps_dev_dm_uuid(devs[2]), "LVM-a b");
+	assert_int_equal(dmcaps_dev_devno(devs[3]), makedev(253, 10));
+	assert_false(dmcaps_dev_is_dm(devs[6]));
+	assert_null(dmcaps_dev_dm_name(devs[6]));
+	assert_false(devs[6]->is_partition);
+	assert_true(devs[7]->is_partition);
+	assert_string_equal(devs[7]->parent, "sda");
+	assert_string_equal(devs[5]->parent, "nvme0n1");
 }
 
 static void test_partition_disk(void **st)
@@ -159,6 +163,11 @@ static void test_lookup(void **st)
 	expect_lookup(s, "/dev/disk/by-id/dm-name-lin", "dm-1");
 	expect_lookup(s, "/dev/disk/by-id/chain", "dm-1");
 	expect_lookup(s, "/dev/disk/by-id/abs", "dm-0");
+	/* Mangled DM names, either spelling. */
+	expect_lookup(s, "sp ace", "dm-2");
+	expect_lookup(s, "sp\\x20ace", "dm-2");
+	expect_lookup(s, "/dev/mapper/sp ace", "dm-2");
+	expect_lookup(s, "/dev/mapper/sp\\x20ace", "dm-2");
 }
 
 static void expect_missing(struct state *s, const char *spec)
@@ -267,6 +276,13 @@ static void test_table_fixtures(void **st)
 	assert_int_equal(dmcaps_target_dev_count(dmcaps_table_target(t, 1)), 1);
 	assert_ptr_equal(dmcaps_target_dev(dmcaps_table_target(t, 0), 0),
 			 dmcaps_target_dev(dmcaps_table_target(t, 1), 0));
+	dmcaps_table_free(t);
+
+	/* Table files are named after the unmangled DM name. */
+	fx_table(s->root, "sp ace", "live", "0 8 zero\n");
+	assert_int_equal(dmcaps_dev_lookup(s->ctx, "/dev/mapper/sp\\x20ace", &dm0), 0);
+	assert_int_equal(dmcaps_table_read(s->ctx, dm0, DMCAPS_TABLE_LIVE, &t), 0);
+	assert_string_equal(dmcaps_target_type(dmcaps_table_target(t, 0)), "zero");
 	dmcaps_table_free(t);
 
 	/* lin has no table files at all. */
