@@ -125,6 +125,7 @@ bool dmcaps_set_is_unrestricted(const struct dmcaps_set *set);
  *   "none"                                       the empty set
  *   "AES-256-XTS:0x1200,Adiantum:0x1000 dun=8"   modes, then DUN bytes
  *   "... dun=8 keyslots=0"                       keyslots when known
+ *   "unrestricted"                               the unrestricted set
  * dmcaps_set_parse() accepts exactly what dmcaps_set_format() writes, in any
  * mode order, and returns -EINVAL (with a log message naming the token) for
  * anything else. The formatted string is malloc()ed; free() it.
@@ -213,7 +214,9 @@ bool dmcaps_dev_is_partition(const struct dmcaps_dev *dev);
  * -ENODEV when the disk is not found. */
 int dmcaps_dev_disk(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		    struct dmcaps_dev **disk);
-/* DM name and uuid (NULL when not a DM device or no uuid). */
+/* DM name and uuid (NULL when not a DM device or no uuid), unmangled as
+ * dmsetup shows them ("my vol", where sysfs and /dev/mapper say
+ * "my\x20vol"); lookups accept either spelling. */
 const char *dmcaps_dev_dm_name(const struct dmcaps_dev *dev);
 const char *dmcaps_dev_dm_uuid(const struct dmcaps_dev *dev);
 
@@ -260,6 +263,9 @@ struct dmcaps_target;	/* one table line */
  * each target the devices it maps to (from its parameters for known target
  * types, from DM_TABLE_DEPS otherwise). -ENODATA when that table does not
  * exist; -ENOTSUP without device-mapper. Free with dmcaps_table_free().
+ * With a sysroot other than "/" the tables are read from the files
+ * <sysroot>/dmcaps/tables/<DM name>.live and .inactive (dmsetup table
+ * format; see tests/fixtures/README.md); a missing file is -ENODATA.
  */
 int dmcaps_table_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		      enum dmcaps_table_kind kind, struct dmcaps_table **table);
@@ -302,9 +308,10 @@ enum dmcaps_cause {
 	DMCAPS_CAUSE_DEVICE_UNREADABLE,		/* its capabilities unreadable */
 };
 
+/* The reason's strings are owned by its prediction, @dev by the context. */
 struct dmcaps_reason {
 	enum dmcaps_cause cause;
-	size_t target_index;		/* the target it comes from */
+	size_t target_index;		/* the target it comes from, from 0 */
 	const char *target_type;
 	struct dmcaps_dev *dev;		/* DEVICE_* causes; NULL otherwise */
 	struct dmcaps_delta delta;	/* DEVICE_LACKS: what was removed */
@@ -319,6 +326,14 @@ struct dmcaps_prediction;
  * otherwise intersect with each underlying device's exposed capabilities.
  * Every capability lost is explained by one reason: "device X lacks
  * Adiantum", "target 2 (crypt) does not pass inline crypto".
+ *
+ * "Lost" is measured against what the devices the kernel looks at offer
+ * together (the union of their capabilities), not against "unrestricted":
+ * a table over one device has no reasons. Each loss is attributed to the
+ * first target or device, in table order, that removes it. An underlying
+ * DM device without queue/crypto in sysfs is predicted through its live
+ * table (Linux 6.12 hides capabilities a DM device gains after it is
+ * registered), with a warning. A table without targets exposes nothing.
  */
 int dmcaps_predict(struct dmcaps_ctx *ctx, const struct dmcaps_table *table,
 		   struct dmcaps_prediction **pred);
