@@ -4,10 +4,12 @@
 #   DMCAPS    the dmcaps binary under test (default: the build tree's)
 #   FIXTURES  the fixture sysroots (default: built once per test file by
 #             tests/fixtures/mkfixtures.sh in a temporary directory)
+#   DMCAPS_VALGRIND  non-empty: run dmcaps under valgrind (see dmcaps())
 
 bats_require_minimum_version 1.5.0
 
 : "${DMCAPS:=$PWD/src/dmcaps}"
+: "${LIBTOOL:=$PWD/libtool}"
 if [ -z "${FIXTURES-}" ]; then
 	FIXTURES=$BATS_FILE_TMPDIR/fixtures
 	if [ ! -d "$FIXTURES/phone" ]; then
@@ -30,8 +32,17 @@ if [ ! -x "$DMCAPS" ]; then
 	exit 1
 fi
 
+# DMCAPS_VALGRIND=1: every run under valgrind; a memory error or a definite
+# leak exits 99 and fails the test. Through libtool, as src/dmcaps is its
+# wrapper script in a build tree.
 dmcaps() {
-	"$DMCAPS" "$@"
+	if [ -n "${DMCAPS_VALGRIND-}" ]; then
+		"$LIBTOOL" --mode=execute valgrind -q \
+			--leak-check=full --errors-for-leak-kinds=definite \
+			--error-exitcode=99 "$DMCAPS" "$@"
+	else
+		"$DMCAPS" "$@"
+	fi
 }
 
 # Asserts the exit status of the last `run`, printing the output on failure.
