@@ -21,6 +21,7 @@
 #define SHOW_MAX_DEPTH	32
 
 static const char *opt_output;
+static int opt_output_all;
 static int opt_json;
 static int opt_pairs;
 static int opt_noheadings;
@@ -31,6 +32,8 @@ static struct out out_columns;
 static struct poptOption show_options[] = {
 	{ "output", 'o', POPT_ARG_STRING, &opt_output, 0,
 	  "Columns to print (comma list; +LIST adds to the default)", "LIST" },
+	{ "output-all", 'O', POPT_ARG_NONE, &opt_output_all, 0,
+	  "Print all columns", NULL },
 	{ "noheadings", 'n', POPT_ARG_NONE, &opt_noheadings, 0,
 	  "Don't print headings", NULL },
 	{ "json", 'J', POPT_ARG_NONE, &opt_json, 0,
@@ -534,6 +537,12 @@ static int show_check_options(void)
 		log_err("--json and --pairs are mutually exclusive");
 		return EXIT_DMCAPS_USAGE;
 	}
+	if (opt_output && opt_output_all) {
+		log_err("--output and --output-all are mutually exclusive");
+		return EXIT_DMCAPS_USAGE;
+	}
+	if (opt_output_all)
+		out_all_columns(&out_columns);
 	if (opt_output && out_parse_columns(&out_columns, opt_output) < 0)
 		return EXIT_DMCAPS_USAGE;
 	return 0;

@@ -79,6 +79,15 @@ void out_default_columns(struct out *o)
 		o->ids[o->nids++] = default_columns[i];
 }
 
+void out_all_columns(struct out *o)
+{
+	int i;
+
+	for (i = 0; i < NCOLUMNS; i++)
+		o->ids[i] = i;
+	o->nids = NCOLUMNS;
+}
+
 static int add_column(struct out *o, int id)
 {
 	size_t i;

@@ -49,6 +49,8 @@ struct out {
 int out_parse_columns(struct out *o, const char *list);
 /* The default columns, when no --output is given. */
 void out_default_columns(struct out *o);
+/* Every column, in table order (--output-all). */
+void out_all_columns(struct out *o);
 
 int out_init(struct out *o, enum out_format format, bool noheadings);
 void out_free(struct out *o);

@@ -257,3 +257,12 @@ assert n["predicted"] == "none"
 	printf '%s\n' "$output" | grep -q '^lin .* no live table$'
 	printf '%s\n' "$output" | grep -q '^sda '
 }
+
+@test "--output-all: every column, in table order" {
+	run --separate-stderr dmcaps show --sysroot "$PHONE" -O sda
+	assert_status 0
+	[ "$(printf '%s\n' "$output" | head -n1 | tr -s ' ')" = "NAME TYPE MAJ:MIN MODES DUN SLOTS PREDICTED EXPOSED TARGET START LENGTH PASSES WHY" ]
+	run --separate-stderr dmcaps show --sysroot "$PHONE" -O -o NAME sda
+	assert_status 1
+	assert_contains "$stderr" "mutually exclusive"
+}

@@ -41,7 +41,7 @@ load helpers
 	run --separate-stderr dmcaps show --help
 	assert_status 0
 	assert_contains "$output" "Usage: dmcaps show [OPTION...] [DEVICE...]"
-	for opt in --output --noheadings --json --pairs --verbose --sysroot; do
+	for opt in --output --output-all --noheadings --json --pairs --verbose --sysroot; do
 		assert_contains "$output" "$opt"
 	done
 	for col in NAME TYPE MAJ:MIN MODES DUN SLOTS PREDICTED EXPOSED \
