@@ -54,16 +54,16 @@ sectors=$((64 * 2048))
 run dmsetup create both --table "0 $sectors linear /dev/ufs0 0
 $sectors $sectors linear /dev/emmc0 0"
 say "dm-linear over ufs0 and emmc0 exposes the intersection, with no keyslots (passthrough):"
-show_sysfs "$(basename "$(readlink -f /dev/mapper/both)")"
+show_sysfs "$(dmsetup info -c --noheadings -o blkdevname both)"
 
 run dmsetup create mixed --table "0 $sectors linear /dev/ufs0 0
 $sectors $sectors linear /dev/plain0 0"
 say "one leg without inline crypto removes everything:"
-show_sysfs "$(basename "$(readlink -f /dev/mapper/mixed)")"
+show_sysfs "$(dmsetup info -c --noheadings -o blkdevname mixed)"
 
 run dmsetup create nopass --table "0 $sectors zero"
 say "a target that does not pass inline crypto (zero) exposes nothing:"
-show_sysfs "$(basename "$(readlink -f /dev/mapper/nopass)")"
+show_sysfs "$(dmsetup info -c --noheadings -o blkdevname nopass)"
 
 say "reloading 'both' with a table over plain0 would shrink its capabilities; the kernel refuses:"
 run dmsetup load both --table "0 $sectors linear /dev/plain0 0"

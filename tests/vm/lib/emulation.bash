@@ -61,9 +61,10 @@ vm_cleanup() {
 	return 0
 }
 
-# The kernel name (dm-N) behind /dev/mapper/NAME.
+# The kernel name (dm-N) of DM device NAME. Without udev, /dev/mapper/NAME
+# is a device node, not a symlink to /dev/dm-N: ask device-mapper.
 dm_kname() {
-	basename "$(readlink -f "/dev/mapper/$1")"
+	dmsetup info -c --noheadings -o blkdevname "$1"
 }
 
 # crypto_sysfs KNAME: the queue's capabilities as one line,
