@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# dmcaps show on the real kernel: its prediction from the live table must
+# equal what the kernel exposes, and its explanations must name the device
+# or target that removed each capability.
+
+bats_require_minimum_version 1.5.0
+load ../lib/emulation
+
+SECT_PER_MB=2048
+
+setup_file() {
+	if [ -z "${DMCAPS_BUILD:-}" ] || [ ! -x "$DMCAPS_BUILD/src/dmcaps" ]; then
+		echo "# dmcaps is not built (run.sh --build DIR)" >&3
+	fi
+}
+
+setup() {
+	[ -x "${DMCAPS_BUILD:-}/src/dmcaps" ] ||
+		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
+	DMCAPS=$DMCAPS_BUILD/src/dmcaps
+	export LC_ALL=C
+	vm_cleanup
+	nb_create ufs0 64 "AES-256-XTS=4096 Adiantum=4096" 8 16
+	nb_create emmc0 64 "AES-256-XTS=512,4096" 4 8
+	nb_create plain0 64 ""
+}
+
+teardown() {
+	vm_cleanup
+}
+
+# pairs NAME: the --pairs line of node NAME, eval'd into shell variables
+pairs() {
+	local line
+	line=$(printf '%s\n' "$output" | grep -F "NAME=\"$1\" " | head -n 1)
+	[ -n "$line" ] || { echo "no node $1 in: $output"; return 1; }
+	eval "$line"
+}
+
+show_pairs() {	# show_pairs DEVICE...
+	run --separate-stderr "$DMCAPS" show --pairs \
+		-o NAME,TYPE,MODES,DUN,SLOTS,PREDICTED,EXPOSED,PASSES,WHY "$@"
+	echo "$output"
+	echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+}
+
+@test "emulated disks: dmcaps reads what null_blk registered" {
+	show_pairs ufs0 emmc0 plain0
+	pairs ufs0
+	[ "$MODES" = "AES-256-XTS(4096) Adiantum(4096)" ] && [ "$DUN" = 8 ] && [ "$SLOTS" = 16 ]
+	pairs emmc0
+	[ "$MODES" = "AES-256-XTS(512,4096)" ] && [ "$DUN" = 4 ] && [ "$SLOTS" = 8 ]
+	pairs plain0
+	[ "$MODES" = none ]
+}
+
+@test "intersection: prediction equals the kernel, every loss explained" {
+	dmsetup create pair --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0
+$((64 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
+	show_pairs pair
+	pairs pair
+	[ "$TYPE" = dm ]
+	[ "$PREDICTED" = "$EXPOSED" ]
+	[ "$PREDICTED" = "AES-256-XTS:0x1000 dun=4 keyslots=0" ]
+	[[ "$WHY" == *"emmc0 lacks Adiantum"* ]]
+	[[ "$WHY" == *"ufs0 lacks AES-256-XTS data-unit sizes 512"* ]]
+	[[ "$WHY" == *"emmc0 supports 4-byte DUNs, not 8"* ]]
+	[[ "$WHY" != *MISMATCH* ]]
+	[[ "$stderr" != *MISMATCH* ]]
+}
+
+@test "a leg without inline crypto: none predicted, none exposed, the leg named" {
+	dmsetup create mix --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0
+$((64 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/plain0 0"
+	show_pairs mix
+	pairs mix
+	[ "$PREDICTED" = none ] && [ "$EXPOSED" = none ]
+	[[ "$WHY" == *plain0*"no inline crypto"* ]]
+}
+
+@test "a target that does not pass crypto: named with its index and type" {
+	local key
+	key=$(printf '%064d' 0)
+	dmsetup create mix --table "0 $((32 * SECT_PER_MB)) linear /dev/ufs0 0
+$((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/ufs0 $((32 * SECT_PER_MB))"
+	show_pairs mix
+	pairs mix
+	[ "$PREDICTED" = none ] && [ "$EXPOSED" = none ]
+	[[ "$WHY" == *"target 2 (crypt) does not pass inline crypto"* ]]
+	pairs "#2 crypt"
+	[ "$PASSES" = no ]
+	pairs "#1 linear"
+	[ "$PASSES" = yes ]
+	# the key given to dm-crypt is not printed anywhere
+	[[ "$output" != *"$key"* ]]
+}
+
+@test "two levels of DM: the tree recurses and both levels agree with the kernel" {
+	dmsetup create lower --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
+	dmsetup create upper --table "0 $((32 * SECT_PER_MB)) linear /dev/mapper/lower 0
+$((32 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
+	show_pairs upper
+	pairs upper
+	[ "$PREDICTED" = "$EXPOSED" ] && [ "$PREDICTED" = "AES-256-XTS:0x1000 dun=4 keyslots=0" ]
+	pairs lower
+	[ "$TYPE" = dm ]
+	[ "$PREDICTED" = "$EXPOSED" ]
+	[ "$PREDICTED" = "AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0" ]
+	pairs ufs0
+	[ "$TYPE" = disk ]
+}
+
+@test "default view: DM roots once, the devices under them in the tree" {
+	dmsetup create lower --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
+	dmsetup create upper --table "0 $((64 * SECT_PER_MB)) linear /dev/mapper/lower 0"
+	run --separate-stderr "$DMCAPS" show -o NAME,TYPE
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# upper is a root, lower is not (it is under upper)
+	printf '%s\n' "$output" | grep -qx 'upper *dm'
+	not grep -qx 'lower *dm' <<< "$output"
+	# emmc0 has inline crypto and is under no DM device: a root too
+	printf '%s\n' "$output" | grep -qx 'emmc0 *disk'
+}
+
+@test "a DM device that gains capabilities at resume: 6.12's missing sysfs dir is shown as MISMATCH" {
+	dmsetup create late --table "0 $((64 * SECT_PER_MB)) linear /dev/plain0 0"
+	[ "$(crypto_sysfs "$(dm_kname late)")" = none ]
+	# none -> ufs0's set is an expansion: accepted, applied at resume
+	dmsetup load late --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
+	dmsetup resume late
+	show_pairs late
+	pairs late
+	[ "$PREDICTED" = "AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0" ]
+	if [ "$(crypto_sysfs "$(dm_kname late)")" = none ]; then
+		# the kernel registered the profile but made no sysfs directory
+		[ "$EXPOSED" = none ]
+		[[ "$WHY" == *MISMATCH* ]]
+		[[ "$stderr" == *"late: warning: MISMATCH"* ]]
+	else
+		[ "$EXPOSED" = "$PREDICTED" ]
+	fi
+}
+
+@test "DM name, /dev/mapper path, MAJ:MIN and /dev/dm-N find the same device" {
+	dmsetup create named --uuid DMCAPS-TEST-0001 --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
+	local mm
+	mm=$(dmsetup info -c --noheadings -o major,minor --separator : named)
+	for spec in named /dev/mapper/named "$mm" "/dev/$(dm_kname named)"; do
+		run --separate-stderr "$DMCAPS" show -n -o NAME "$spec"
+		[ "$status" -eq 0 ]
+		[ "$(printf '%s\n' "$output" | head -n 1 | tr -d ' ')" = named ]
+	done
+	run --separate-stderr "$DMCAPS" show nosuchdevice
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *nosuchdevice* ]]
+}
