@@ -327,6 +327,11 @@ fscrypt_roundtrip() {
 	[ "$(ctr "$dev" data_units_encrypted)" -ge 272 ]
 	grep -q -a -F "$CONTROL" "/dev/$dev"
 	not grep -q -a -F "$MARKER" "/dev/$dev"
+	# Written back, the page cache still holds the plaintext: the device
+	# encrypted into its store, not into the pages it was given.
+	dec=$(ctr "$dev" data_units_decrypted)
+	cmp "$mnt/enc/secret" <(expected_marker 1024)
+	[ "$(ctr "$dev" data_units_decrypted)" = "$dec" ]
 	drop_caches
 	# Read back through the device's decryption.
 	cmp "$mnt/enc/secret" <(expected_marker 1024)
