@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <locale.h>
 #include <popt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -266,6 +267,9 @@ int main(int argc, const char **argv)
 	char name[64];
 	int r, nrest = 0;
 	poptContext pc;
+
+	/* libsmartcols draws the tree with UTF-8 line art in UTF-8 locales. */
+	setlocale(LC_ALL, "");
 
 	/* Global options stop at the first argument, the command name: the
 	 * rest is parsed again with the command's own table. */

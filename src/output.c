@@ -184,6 +184,11 @@ int out_init(struct out *o, enum out_format format, bool noheadings)
 		scols_table_enable_export(o->tb, 1);
 		break;
 	case OUT_TREE:
+		/* No squeezing into the terminal's width: multi-line WHY
+		 * cells and the tree do not survive libsmartcols' column
+		 * reduction; long lines are left to the terminal, as when
+		 * the output goes to a pipe. */
+		scols_table_set_termforce(o->tb, SCOLS_TERMFORCE_NEVER);
 		break;
 	}
 	scols_table_enable_noheadings(o->tb, noheadings);

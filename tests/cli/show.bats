@@ -266,3 +266,11 @@ assert n["predicted"] == "none"
 	assert_status 1
 	assert_contains "$stderr" "mutually exclusive"
 }
+
+@test "a UTF-8 locale draws the tree with UTF-8 line art" {
+	locale -a 2>/dev/null | grep -qix 'C.utf-\?8' ||
+		skip "no C.UTF-8 locale on this host"
+	LC_ALL=C.UTF-8 run dmcaps show --sysroot "$PHONE" -o NAME top
+	assert_status 0
+	assert_contains "$output" "└─lin"
+}
