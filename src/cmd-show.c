@@ -510,7 +510,12 @@ static void show_args(struct show *s, int argc, const char **argv)
 		if (r == -ENODEV && is_dm_path(argv[i]) && running_system(s) &&
 		    dmcaps_dm_available(s->ctx) == -ENOTSUP)
 			r = -ENOTSUP;	/* a DM device asked of a kernel without */
-		if (r < 0) {
+		if (r == -EINVAL) {
+			log_err("%s: not a device specification",
+				*argv[i] ? argv[i] : "\"\"");
+			fail(s, r);
+			continue;
+		} else if (r < 0) {
 			log_err("%s: %s", argv[i], cause_from_errno(r));
 			fail(s, r);
 			continue;

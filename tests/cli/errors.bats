@@ -142,3 +142,9 @@ sda             '
 	[ "$TYPE" = dm ]
 	[ "$NAME" = 'e\x24(touch pwned)\x60touch pwned2\x60\x22'"'"'\x5c;x' ]
 }
+
+@test "an empty device specification: usage error, exit 1" {
+	run --separate-stderr dmcaps show --sysroot "$PHONE" ""
+	assert_status 1
+	assert_contains "$stderr" 'dmcaps: "": not a device specification'
+}
