@@ -153,11 +153,13 @@ static void global_help(poptContext pc)
 	fputs("\nSee dmcaps(8).\n", stdout);
 }
 
-static int usage_error(poptContext pc, int r)
+/* @cmd: the command whose options were parsed, NULL for global ones. */
+static int usage_error(poptContext pc, int r, const struct dmcaps_command *cmd)
 {
 	log_err("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS),
 		poptStrerror(r));
-	fputs("Try 'dmcaps --help' for more information.\n", stderr);
+	fprintf(stderr, "Try 'dmcaps %s%s--help' for more information.\n",
+		cmd ? cmd->name : "", cmd ? " " : "");
 	return EXIT_DMCAPS_USAGE;
 }
 
@@ -165,14 +167,14 @@ static int usage_error(poptContext pc, int r)
  * that is not a directory is a bad argument. */
 static int resolve_sysroot(void)
 {
-	static char *abs;
 	struct stat st;
+	char *abs;
 
-	free(abs);
 	abs = realpath(opts.sysroot, NULL);
 	if (!abs || stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		log_err("--sysroot %s: %s", opts.sysroot,
 			abs ? strerror(ENOTDIR) : strerror(errno));
+		free(abs);
 		return EXIT_DMCAPS_USAGE;
 	}
 	free((char *)opts.sysroot);	/* popt's copy */
@@ -216,7 +218,7 @@ static int run_command(const struct dmcaps_command *cmd, int argc,
 	while ((r = poptGetNextOpt(pc)) > 0)
 		;
 	if (r < -1) {
-		r = usage_error(pc, r);
+		r = usage_error(pc, r, cmd);
 		goto out;
 	}
 
@@ -280,7 +282,7 @@ int main(int argc, const char **argv)
 	while ((r = poptGetNextOpt(pc)) > 0)
 		;
 	if (r < -1) {
-		r = usage_error(pc, r);
+		r = usage_error(pc, r, NULL);
 		goto out;
 	}
 

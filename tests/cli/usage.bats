@@ -94,6 +94,7 @@ load helpers
 	run --separate-stderr dmcaps show --sysroot "$PHONE" --frobnicate
 	assert_status 1
 	assert_contains "$stderr" "--frobnicate: unknown option"
+	assert_contains "$stderr" "Try 'dmcaps show --help'"
 	[ -z "$output" ]
 }
 
