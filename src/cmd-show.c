@@ -506,10 +506,13 @@ static void show_args(struct show *s, int argc, const char **argv)
 
 	s->explicit = true;
 	for (i = 0; i < argc; i++) {
+		/* The failures here are reported below, in full. */
+		library_log_demote_errors(true);
 		r = dmcaps_dev_lookup(s->ctx, argv[i], &dev);
 		if (r == -ENODEV && is_dm_path(argv[i]) && running_system(s) &&
 		    dmcaps_dm_available(s->ctx) == -ENOTSUP)
 			r = -ENOTSUP;	/* a DM device asked of a kernel without */
+		library_log_demote_errors(false);
 		if (r == -EINVAL) {
 			log_err("%s: not a device specification",
 				*argv[i] ? argv[i] : "\"\"");

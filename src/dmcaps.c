@@ -105,8 +105,18 @@ void log_debug(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static bool demote_errors;
+
+void library_log_demote_errors(bool demote)
+{
+	demote_errors = demote;
+}
+
 void library_log(int level, const char *msg, void *usrptr)
 {
+	if (demote_errors && level == DMCAPS_LOG_ERROR)
+		level = DMCAPS_LOG_VERBOSE;
+
 	switch (level) {
 	case DMCAPS_LOG_ERROR:
 		fprintf(stderr, "dmcaps: %s\n", msg);

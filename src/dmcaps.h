@@ -48,5 +48,9 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The library's log callback: errors and warnings always, verbose and debug
  * messages with --verbose and --debug. */
 void library_log(int level, const char *msg, void *usrptr);
+/* While set, the library's errors are shown as verbose messages: for calls
+ * whose failure the tool reports itself in full ("SPEC: no such block
+ * device"), so that it is not said twice. */
+void library_log_demote_errors(bool demote);
 
 #endif
