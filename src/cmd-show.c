@@ -149,7 +149,10 @@ static int node_table(struct show *s, struct dmcaps_dev *dev,
 		*table = nc->table;
 		return nc->table_r;
 	}
+	/* "needs root" would come once per DM device: add_dm() says it once. */
+	library_log_hold();
 	r = dmcaps_table_read(s->ctx, dev, DMCAPS_TABLE_LIVE, table);
+	library_log_release(r != -EACCES && r != -EPERM);
 	if (r < 0)
 		*table = NULL;
 	log_debug("%s: live table: %s", dev_name(dev),
@@ -326,11 +329,17 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 	} else if (r == -EACCES || r == -EPERM) {
 		/* Every DM device would say the same: say it once. */
 		why_add(s, f, &first, "live table unreadable: permission denied");
-		report(s, &s->perm_reported, dev,
-		       "cannot read the live table (device-mapper needs root)", r);
+		if (!s->perm_reported)
+			log_err("%s: cannot read the live table: %s "
+				"(device-mapper needs root)", dev_name(dev),
+				cause_from_errno(r));
+		s->perm_reported = true;
 		fail(s, r);
 		goto out;
 	} else if (r < 0) {
+		/* A table the user did not write: not a usage error. */
+		if (r == -EINVAL)
+			r = -EBADMSG;
 		why_add(s, f, &first, "live table unreadable");
 		report(s, nc ? &nc->table_warned : NULL, dev,
 		       "cannot read the live table", r);

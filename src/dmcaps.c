@@ -112,10 +112,42 @@ void library_log_demote_errors(bool demote)
 	demote_errors = demote;
 }
 
+/* Errors held back by library_log_hold(), one per line. */
+static FILE *held;
+static char *held_buf;
+static size_t held_len;
+
+void library_log_hold(void)
+{
+	held = open_memstream(&held_buf, &held_len);
+}
+
+void library_log_release(bool print)
+{
+	char *line, *next;
+
+	if (!held)
+		return;
+	fclose(held);
+	held = NULL;
+	for (line = held_buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		library_log(print ? DMCAPS_LOG_ERROR : DMCAPS_LOG_VERBOSE,
+			    line, NULL);
+	}
+	free(held_buf);
+	held_buf = NULL;
+}
+
 void library_log(int level, const char *msg, void *usrptr)
 {
 	if (demote_errors && level == DMCAPS_LOG_ERROR)
 		level = DMCAPS_LOG_VERBOSE;
+	if (held && level == DMCAPS_LOG_ERROR) {
+		fprintf(held, "%s\n", msg);
+		return;
+	}
 
 	switch (level) {
 	case DMCAPS_LOG_ERROR:

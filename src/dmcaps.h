@@ -52,5 +52,10 @@ void library_log(int level, const char *msg, void *usrptr);
  * whose failure the tool reports itself in full ("SPEC: no such block
  * device"), so that it is not said twice. */
 void library_log_demote_errors(bool demote);
+/* Holds back the library's errors until library_log_release(): printed
+ * when @print, shown as verbose messages otherwise (the tool then reports
+ * the failure itself). Not nested. */
+void library_log_hold(void);
+void library_log_release(bool print);
 
 #endif

@@ -47,7 +47,7 @@ const char *cause_from_errno(int r)
 	case -EPERM:
 		return "permission denied";
 	case -EBADMSG:
-		return "malformed value in sysfs";
+		return "malformed value";
 	case -ENODATA:
 		return "no such table";
 	default:

@@ -152,3 +152,12 @@ sda             '
 	assert_status 1
 	assert_contains "$stderr" 'dmcaps: "": not a device specification'
 }
+
+@test "a malformed DM table: the library names file and line, exit 5" {
+	run --separate-stderr dmcaps show --sysroot "$FIXTURES/garbage" -o NAME,WHY badtab
+	assert_status 5
+	assert_contains "$stderr" 'Line 1: length "many" is not a number'
+	assert_contains "$stderr" "$FIXTURES/garbage/dmcaps/tables/badtab.live"
+	assert_contains "$stderr" "dmcaps: badtab: cannot read the live table: malformed value"
+	printf '%s\n' "$output" | grep -q '^badtab  *live table unreadable$'
+}
