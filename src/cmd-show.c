@@ -615,7 +615,6 @@ static void show_help(void)
 	      "targets, the devices they map to.\n"
 	      "\nColumns:\n", stdout);
 	out_print_column_help(stdout);
-	fputs("\nDefault: NAME,TYPE,MAJ:MIN,MODES,DUN,SLOTS,PASSES,WHY.\n", stdout);
 }
 
 const struct dmcaps_command show_command = {

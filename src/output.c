@@ -250,6 +250,12 @@ void out_print_column_help(FILE *f)
 {
 	int i;
 
+	size_t j;
+
 	for (i = 0; i < NCOLUMNS; i++)
 		fprintf(f, "  %-10s %s\n", infos[i].name, infos[i].help);
+	fputs("\nDefault: ", f);
+	for (j = 0; j < sizeof(default_columns) / sizeof(*default_columns); j++)
+		fprintf(f, "%s%s", j ? "," : "", infos[default_columns[j]].name);
+	fputs(".\n", f);
 }

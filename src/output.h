@@ -70,7 +70,7 @@ const char *out_line_sep(const struct out *o);
 
 int out_print(struct out *o);
 
-/* For --help and the man page: "NAME  description" lines. */
+/* For --help: "NAME  description" lines, then the default columns. */
 void out_print_column_help(FILE *f);
 
 #endif

@@ -1,0 +1,53 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# man/dmcaps.8 agrees with the tool: columns, options, exit codes, defaults.
+
+load helpers
+
+MAN=$BATS_TEST_DIRNAME/../../man/dmcaps.8
+
+# The .TP headings of one .SH section of the man page, as plain words.
+man_section_items() {
+	awk -v sec="$1" '
+		/^\.SH / { insec = ($0 == ".SH " sec); next }
+		insec && prev == ".TP" { print }
+		{ prev = $0 }
+	' "$MAN" | sed 's/^\.B[RI]* //; s/\\-/-/g; s/"//g; s/,//g'
+}
+
+@test "man page: every column of show --help has an entry, and no other" {
+	cols=$(dmcaps show --help | sed -n '/^Columns:/,/^$/p' | awk 'NR > 1 && NF { print $1 }' | sort)
+	documented=$(man_section_items "OUTPUT COLUMNS" | tr ' ' '\n' | grep -E '^[A-Z:]+$' | sort)
+	[ "$cols" = "$documented" ] || { diff <(echo "$cols") <(echo "$documented"); false; }
+}
+
+@test "man page: the default columns are those of show --help" {
+	want=$(dmcaps show --help | sed -n 's/^Default: \(.*\)\.$/\1/p')
+	[ -n "$want" ]
+	got=$(sed -n '/^\.SH OUTPUT COLUMNS/,/^\.TP/p' "$MAN" | sed -n 's/^\.BR* \([A-Z:]*\).*/\1/p' | paste -sd, -)
+	[ "$want" = "$got" ] || { echo "help: $want"; echo "man:  $got"; false; }
+}
+
+@test "man page: every long option of show --help is documented" {
+	for opt in $(dmcaps show --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q -- "${opt//-/\\\\-}" "$MAN" || { echo "undocumented: $opt"; false; }
+	done
+	for opt in $(dmcaps --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q -- "${opt//-/\\\\-}" "$MAN" || { echo "undocumented: $opt"; false; }
+	done
+}
+
+@test "man page: exit codes 0-5 as --help lists them" {
+	help=$(dmcaps --help | sed -n '/^Exit status:/,/^$/p' | awk 'NF && $1 ~ /^[0-9]+$/ { print $1 }' | paste -sd' ' -)
+	man=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$MAN" | sed -n 's/^\.B \([0-9][0-9]*\)$/\1/p' | paste -sd' ' -)
+	[ "$help" = "0 1 2 3 4 5" ]
+	[ "$man" = "$help" ]
+}
+
+@test "man page: no commands documented that do not exist" {
+	for cmd in load check evict; do
+		! grep -qE "^\.B[R]? $cmd\b" "$MAN"
+		run dmcaps "$cmd"
+		assert_status 1
+	done
+}
