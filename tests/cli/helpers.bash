@@ -79,3 +79,8 @@ refute_contains() {
 pairs_line() {
 	printf '%s\n' "$1" | grep -F "NAME=\"$2\" " | head -n 1
 }
+
+# JSON checks parse with python3; skip (loudly) where there is none.
+require_python3() {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+}

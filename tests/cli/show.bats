@@ -126,6 +126,7 @@ top               dm
 }
 
 @test "a DM name with spaces: tree, pairs and JSON keep it whole" {
+	require_python3
 	run dmcaps show --sysroot "$PHONE" -o NAME "my vol"
 	assert_status 0
 	[ "$(printf '%s\n' "$output" | sed -n 2p)" = "my vol" ]
@@ -137,6 +138,7 @@ top               dm
 }
 
 @test "--json parses and nests children as the tree does" {
+	require_python3
 	run --separate-stderr dmcaps show --sysroot "$PHONE" --json
 	assert_status 0
 	printf '%s' "$output" | python3 -m json.tool > /dev/null
@@ -161,6 +163,7 @@ print("ok")
 }
 
 @test "--json with --output: only those keys" {
+	require_python3
 	run dmcaps show --sysroot "$PHONE" --json -o NAME,PREDICTED secret
 	assert_status 0
 	run python3 -c '
@@ -243,6 +246,7 @@ assert n["predicted"] == "none"
 }
 
 @test "--json and --pairs always carry every reason" {
+	require_python3
 	run dmcaps show --sysroot "$FIXTURES/wide" --json -o NAME,WHY wide
 	assert_status 0
 	[ "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["dmcaps"][0]["why"]))' <<< "$output")" -eq 6 ]
