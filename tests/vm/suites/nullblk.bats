@@ -534,3 +534,36 @@ interop() {
 	cmp /tmp/nbc-mnt0/enc/secret <(expected_marker 64)
 	[ "$(ctr nbc0 data_units_decrypted)" -gt 0 ]
 }
+
+# The disk goes away under a mounted file system that still holds keys; the
+# keys are evicted later, when the device's profile is gone.
+unplug_mounted() {
+	nbc_make nbc0 "crypto_modes=AES-256-XTS=4096" crypto_num_keyslots="$1"
+	nbc_on nbc0
+	fs_make nbc0 /tmp/nbc-mnt0
+	id=$(add_key /tmp/nbc-mnt0)
+	mkdir /tmp/nbc-mnt0/enc
+	xfs_io -c "set_encpolicy -v 2 $id" /tmp/nbc-mnt0/enc
+	marker_file /tmp/nbc-mnt0/enc/secret 256
+	sync
+	cat /tmp/nbc-mnt0/enc/secret > /dev/null
+	[ "$(ctr nbc0 data_units_encrypted)" -ge 64 ]
+	echo 0 > "$NULLB/nbc0/power"
+	[ ! -e /sys/block/nbc0 ]
+	after=$(counters nbc0)
+	xfs_io -c "rm_enckey $id" /tmp/nbc-mnt0
+	umount /tmp/nbc-mnt0
+	[ "$(counters nbc0)" = "$after" ]
+	[ "$(ctr nbc0 keys_programmed)" = 0 ]
+	# The configfs item is still usable.
+	nbc_on nbc0
+	raw_roundtrip nbc0
+}
+
+@test "powering off under a mounted file system, keys removed afterwards (keyslots)" {
+	unplug_mounted 8
+}
+
+@test "powering off under a mounted file system, keys removed afterwards (no keyslots)" {
+	unplug_mounted 0
+}
