@@ -14,10 +14,11 @@
 #include "dmcaps.h"
 #include "exitcodes.h"
 #include "output.h"
+#include "stack.h"
 
 /* Without --verbose the tree shows this many reasons per DM device. */
 #define SHOW_REASONS	3
-/* Deeper than any sane stack; stops a loop in a broken fixture. */
+/* Deeper than any sane stack; stops a loop in a broken snapshot. */
 #define SHOW_MAX_DEPTH	32
 
 static const char *opt_output;
@@ -43,162 +44,48 @@ static struct poptOption show_options[] = {
 	POPT_TABLEEND
 };
 
-/* What is known about one device of the context's list, each part read at
- * most once per run. */
-struct node_cache {
-	bool caps_read;
-	int caps_r;
-	const struct dmcaps_set *caps;
-
-	bool table_read;
-	int table_r;
-	struct dmcaps_table *table;
-
-	bool pred_done;
-	int pred_r;
-	struct dmcaps_prediction *pred;
-
-	bool under_dm;		/* some DM table maps to it */
-	bool shown;		/* has a row in the tree */
-	/* Each message about a device is printed once, however often the
-	 * device appears in the tree. */
-	bool caps_warned;
-	bool table_warned;
-	bool mismatch_warned;
-};
-
 struct show {
 	struct dmcaps_ctx *ctx;
+	struct stack st;
 	struct out out;
-	struct dmcaps_dev **devs;
-	size_t ndevs;
-	struct node_cache *cache;	/* parallel to devs */
 	int exit;			/* first failure's exit status */
 	bool explicit;			/* the current root was asked for */
-	bool nodm_reported;
+	bool nodm_reported;		/* "no device-mapper" is said once */
 	bool perm_reported;		/* "needs root" is said once */
 };
-
-static struct node_cache *cache_of(struct show *s, const struct dmcaps_dev *dev)
-{
-	dev_t devno = dmcaps_dev_devno(dev);
-	size_t i;
-
-	for (i = 0; i < s->ndevs; i++)
-		if (s->devs[i] == dev || dmcaps_dev_devno(s->devs[i]) == devno)
-			return &s->cache[i];
-	return NULL;
-}
-
-static const char *dev_name(const struct dmcaps_dev *dev)
-{
-	const char *name = dmcaps_dev_dm_name(dev);
-
-	return name ? name : dmcaps_dev_kname(dev);
-}
 
 static void fail(struct show *s, int r)
 {
 	s->exit = exit_code_merge(s->exit, exit_code_from_errno(r));
 }
 
+/* "dmcaps: DEVICE: WHAT: CAUSE", once per @warned flag. */
 static void report(struct show *s, bool *warned,
 		   const struct dmcaps_dev *dev, const char *what, int r)
 {
-	if (warned && *warned)
-		return;
-	if (warned)
-		*warned = true;
-	if (what)
-		log_err("%s: %s: %s", dev_name(dev), what, cause_from_errno(r));
-	else
-		log_err("%s: %s", dev_name(dev), cause_from_errno(r));
+	if (!*warned) {
+		if (what)
+			log_err("%s: %s: %s", stack_dev_name(dev), what,
+				cause_from_errno(r));
+		else
+			log_err("%s: %s", stack_dev_name(dev),
+				cause_from_errno(r));
+	}
+	*warned = true;
 	fail(s, r);
 }
 
-static int node_caps(struct show *s, struct dmcaps_dev *dev,
-		     const struct dmcaps_set **caps)
-{
-	struct node_cache *nc = cache_of(s, dev);
-	int r;
-
-	if (nc && nc->caps_read) {
-		*caps = nc->caps;
-		return nc->caps_r;
-	}
-	r = dmcaps_dev_caps(s->ctx, dev, caps);
-	if (r < 0)
-		*caps = NULL;
-	if (nc) {
-		nc->caps_read = true;
-		nc->caps_r = r;
-		nc->caps = *caps;
-	}
-	return r;
-}
-
-/* The device's live table; cached, and owned by the cache unless there is
- * no cache entry (then the caller frees it). */
-static int node_table(struct show *s, struct dmcaps_dev *dev,
-		      struct dmcaps_table **table)
-{
-	struct node_cache *nc = cache_of(s, dev);
-	int r;
-
-	if (nc && nc->table_read) {
-		*table = nc->table;
-		return nc->table_r;
-	}
-	/* "needs root" would come once per DM device: add_dm() says it once. */
-	library_log_hold();
-	r = dmcaps_table_read(s->ctx, dev, DMCAPS_TABLE_LIVE, table);
-	library_log_release(r != -EACCES && r != -EPERM);
-	if (r < 0)
-		*table = NULL;
-	log_debug("%s: live table: %s", dev_name(dev),
-		  r < 0 ? cause_from_errno(r) : "read");
-	if (nc) {
-		nc->table_read = true;
-		nc->table_r = r;
-		nc->table = *table;
-	}
-	return r;
-}
-
-static int node_prediction(struct show *s, struct dmcaps_dev *dev,
-			   const struct dmcaps_table *table,
-			   struct dmcaps_prediction **pred)
-{
-	struct node_cache *nc = cache_of(s, dev);
-	int r;
-
-	if (nc && nc->pred_done) {
-		*pred = nc->pred;
-		return nc->pred_r;
-	}
-	r = dmcaps_predict(s->ctx, table, pred);
-	if (r < 0)
-		*pred = NULL;
-	if (nc) {
-		nc->pred_done = true;
-		nc->pred_r = r;
-		nc->pred = *pred;
-	}
-	return r;
-}
-
+/* MODES, DUN, SLOTS, EXPOSED: what the device's queue exposes now. */
 static void set_caps_columns(struct show *s, struct libscols_line *ln,
-			     struct dmcaps_dev *dev)
+			     struct stack_node *n)
 {
 	const struct dmcaps_set *caps;
 	char *text = NULL, buf[16];
 	int r;
 
-	r = node_caps(s, dev, &caps);
+	r = stack_caps(&s->st, n, &caps);
 	if (r < 0) {
-		struct node_cache *nc = cache_of(s, dev);
-
-		report(s, nc ? &nc->caps_warned : NULL, dev,
+		report(s, &n->caps_warned, n->dev,
 		       "cannot read inline-encryption capabilities", r);
 		out_set(&s->out, ln, COL_MODES, "?");
 		out_set(&s->out, ln, COL_EXPOSED, "?");
@@ -228,9 +115,10 @@ static void why_add(struct show *s, FILE *f, bool *first, const char *line)
 	*first = false;
 }
 
-static void why_mismatch(struct show *s, struct dmcaps_dev *dev, FILE *f,
+/* Prediction and kernel disagree: a bug in one of them, never hidden. */
+static void why_mismatch(struct show *s, struct stack_node *n, FILE *f,
 			 bool *first, const struct dmcaps_set *pred,
-			 const struct dmcaps_set *exposed, bool *warned)
+			 const struct dmcaps_set *exposed)
 {
 	char *p = NULL, *e = NULL, *line = NULL;
 
@@ -239,15 +127,40 @@ static void why_mismatch(struct show *s, struct dmcaps_dev *dev, FILE *f,
 	if (asprintf(&line, "MISMATCH: the live table should expose %s; "
 		     "the kernel exposes %s", p ? p : "?", e ? e : "?") > 0) {
 		why_add(s, f, first, line);
-		/* A bug in the kernel or in the prediction: never hidden. */
-		if (!warned || !*warned)
-			log_err("%s: warning: %s", dev_name(dev), line);
-		if (warned)
-			*warned = true;
+		if (!n->mismatch_warned)
+			log_err("%s: warning: %s", stack_dev_name(n->dev), line);
+		n->mismatch_warned = true;
 		free(line);
 	}
 	free(p);
 	free(e);
+}
+
+/* The reasons of a prediction, cut after SHOW_REASONS in the tree unless
+ * --verbose; --json and --pairs always carry them all. */
+static void why_reasons(struct show *s, FILE *f, bool *first,
+			const struct dmcaps_prediction *pred)
+{
+	size_t i, n = dmcaps_prediction_reason_count(pred), shown = n;
+	char *text;
+
+	if (s->out.format == OUT_TREE && !opts.verbose && !opts.debug &&
+	    n > SHOW_REASONS + 1)
+		shown = SHOW_REASONS;
+	for (i = 0; i < shown; i++) {
+		if (dmcaps_reason_format(dmcaps_prediction_reason(pred, i),
+					 &text) < 0)
+			continue;
+		why_add(s, f, first, text);
+		free(text);
+	}
+	if (shown < n) {
+		char more[64];
+
+		snprintf(more, sizeof(more), "... %zu more (--verbose)",
+			 n - shown);
+		why_add(s, f, first, more);
+	}
 }
 
 static void add_device(struct show *s, struct libscols_line *parent,
@@ -255,7 +168,7 @@ static void add_device(struct show *s, struct libscols_line *parent,
 
 /* Target rows of a DM node, each with the devices it maps to. */
 static void add_targets(struct show *s, struct libscols_line *ln,
-			const struct dmcaps_table *table, dev_t *path,
+			const struct dmcaps_table *table, const dev_t *path,
 			int depth)
 {
 	static const char *const passes[] = {
@@ -294,62 +207,73 @@ static void add_targets(struct show *s, struct libscols_line *ln,
 	}
 }
 
-/* PREDICTED, WHY and the children of a DM node. */
-static void add_dm(struct show *s, struct libscols_line *ln,
-		   struct dmcaps_dev *dev, dev_t *path, int depth)
+/* Why a DM node has no table to expand; false if it has one. */
+static bool why_no_table(struct show *s, struct stack_node *n, FILE *f,
+			 bool *first, int r)
 {
-	struct node_cache *nc = cache_of(s, dev);
-	struct dmcaps_prediction *pred = NULL;
-	const struct dmcaps_set *exposed = NULL, *pset;
-	struct dmcaps_table *table = NULL;
+	switch (r) {
+	case 0:
+		return false;
+	case -ENOTSUP:
+		why_add(s, f, first, cause_from_errno(r));
+		if (s->explicit)
+			report(s, &n->table_warned, n->dev, NULL, r);
+		else if (!s->nodm_reported)
+			log_err("%s; DM devices are shown without their tables",
+				cause_from_errno(r));
+		s->nodm_reported = true;
+		break;
+	case -ENODATA:
+		why_add(s, f, first, "no live table");
+		break;
+	case -EACCES:
+	case -EPERM:
+		/* Every DM device would say the same: say it once. */
+		why_add(s, f, first, "live table unreadable: permission denied");
+		if (!s->perm_reported)
+			log_err("%s: cannot read the live table: %s "
+				"(device-mapper needs root)",
+				stack_dev_name(n->dev), cause_from_errno(r));
+		s->perm_reported = true;
+		fail(s, r);
+		break;
+	default:
+		/* A table the user did not write: not a usage error. */
+		if (r == -EINVAL)
+			r = -EBADMSG;
+		why_add(s, f, first, "live table unreadable");
+		report(s, &n->table_warned, n->dev,
+		       "cannot read the live table", r);
+		break;
+	}
+	return true;
+}
+
+/* PREDICTED, WHY and the children of a DM node. @path holds the devices
+ * above it, @depth of them, and has room for one more. */
+static void add_dm(struct show *s, struct libscols_line *ln,
+		   struct stack_node *n, dev_t *path, int depth)
+{
+	struct dmcaps_prediction *pred;
+	const struct dmcaps_set *exposed, *pset;
+	struct dmcaps_table *table;
 	char *why = NULL, *text = NULL;
-	size_t whylen = 0, i, n, shown;
+	size_t whylen = 0;
 	bool first = true;
 	FILE *f;
-	int r;
+	int i, r;
 
 	f = open_memstream(&why, &whylen);
 	if (!f)
 		return;
 
-	r = node_table(s, dev, &table);
-	if (r == -ENOTSUP) {
-		why_add(s, f, &first, cause_from_errno(r));
-		if (s->explicit) {
-			report(s, nc ? &nc->table_warned : NULL, dev, NULL, r);
-		} else if (!s->nodm_reported) {
-			log_err("%s; DM devices are shown without their tables",
-				cause_from_errno(r));
-		}
-		s->nodm_reported = true;
+	if (why_no_table(s, n, f, &first, stack_table(&s->st, n, &table)))
 		goto out;
-	} else if (r == -ENODATA) {
-		why_add(s, f, &first, "no live table");
-		goto out;
-	} else if (r == -EACCES || r == -EPERM) {
-		/* Every DM device would say the same: say it once. */
-		why_add(s, f, &first, "live table unreadable: permission denied");
-		if (!s->perm_reported)
-			log_err("%s: cannot read the live table: %s "
-				"(device-mapper needs root)", dev_name(dev),
-				cause_from_errno(r));
-		s->perm_reported = true;
-		fail(s, r);
-		goto out;
-	} else if (r < 0) {
-		/* A table the user did not write: not a usage error. */
-		if (r == -EINVAL)
-			r = -EBADMSG;
-		why_add(s, f, &first, "live table unreadable");
-		report(s, nc ? &nc->table_warned : NULL, dev,
-		       "cannot read the live table", r);
-		goto out;
-	}
 
-	r = node_prediction(s, dev, table, &pred);
+	r = stack_prediction(&s->st, n, &pred);
 	if (r < 0) {
 		why_add(s, f, &first, "cannot predict");
-		report(s, nc ? &nc->table_warned : NULL, dev,
+		report(s, &n->table_warned, n->dev,
 		       "cannot predict capabilities", r);
 	} else {
 		pset = dmcaps_prediction_caps(pred);
@@ -358,108 +282,57 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 			out_set(&s->out, ln, COL_PREDICTED, text);
 		free(text);
 
-		if (node_caps(s, dev, &exposed) >= 0 &&
+		if (stack_caps(&s->st, n, &exposed) >= 0 &&
 		    !dmcaps_set_equal(pset, exposed))
-			why_mismatch(s, dev, f, &first, pset, exposed,
-				     nc ? &nc->mismatch_warned : NULL);
-
-		n = dmcaps_prediction_reason_count(pred);
-		shown = n;
-		if (s->out.format == OUT_TREE && !opts.verbose && !opts.debug &&
-		    n > SHOW_REASONS + 1)
-			shown = SHOW_REASONS;
-		for (i = 0; i < shown; i++) {
-			if (dmcaps_reason_format(dmcaps_prediction_reason(pred, i),
-						 &text) < 0)
-				continue;
-			why_add(s, f, &first, text);
-			free(text);
-		}
-		if (shown < n) {
-			char more[64];
-
-			snprintf(more, sizeof(more),
-				 "... %zu more (--verbose)", n - shown);
-			why_add(s, f, &first, more);
-		}
+			why_mismatch(s, n, f, &first, pset, exposed);
+		why_reasons(s, f, &first, pred);
 	}
 
 	if (depth >= SHOW_MAX_DEPTH) {
 		why_add(s, f, &first, "stack too deep, not expanded");
 		goto out;
 	}
-	for (i = 0; i < (size_t)depth; i++) {
-		if (path[i] == dmcaps_dev_devno(dev)) {
+	for (i = 0; i < depth; i++) {
+		if (path[i] == dmcaps_dev_devno(n->dev)) {
 			why_add(s, f, &first,
 				"a loop: it maps to itself, not expanded");
 			goto out;
 		}
 	}
-	path[depth] = dmcaps_dev_devno(dev);
+	path[depth] = dmcaps_dev_devno(n->dev);
 	add_targets(s, ln, table, path, depth + 1);
 out:
 	if (!fclose(f) && why && *why)
 		out_set(&s->out, ln, COL_WHY, why);
 	free(why);
-	/* Without a cache entry nobody else owns them. */
-	if (!nc) {
-		dmcaps_prediction_free(pred);
-		dmcaps_table_free(table);
-	}
 }
 
 static void add_device(struct show *s, struct libscols_line *parent,
 		       struct dmcaps_dev *dev, const dev_t *path, int depth)
 {
 	struct libscols_line *ln = out_new_line(&s->out, parent);
+	struct stack_node *n = stack_node(&s->st, dev);
 	dev_t devno = dmcaps_dev_devno(dev);
 	dev_t mypath[SHOW_MAX_DEPTH + 1];
 	char buf[32];
 
-	struct node_cache *nc = cache_of(s, dev);
-
-	if (!ln)
+	if (!ln || !n) {
+		fail(s, -ENOMEM);
 		return;
-	if (nc)
-		nc->shown = true;
-	out_set(&s->out, ln, COL_NAME, dev_name(dev));
+	}
+	n->shown = true;
+	out_set(&s->out, ln, COL_NAME, stack_dev_name(dev));
 	out_set(&s->out, ln, COL_TYPE, dmcaps_dev_is_dm(dev) ? "dm" :
 		dmcaps_dev_is_partition(dev) ? "part" : "disk");
 	snprintf(buf, sizeof(buf), "%u:%u", major(devno), minor(devno));
 	out_set(&s->out, ln, COL_MAJMIN, buf);
-	set_caps_columns(s, ln, dev);
+	set_caps_columns(s, ln, n);
 
 	if (!dmcaps_dev_is_dm(dev))
 		return;
-	if (path && depth)
+	if (depth)
 		memcpy(mypath, path, depth * sizeof(*path));
-	add_dm(s, ln, dev, mypath, depth);
-}
-
-/* Marks every device some DM live table maps to. One pass over the list,
- * reading each DM table once (add_dm() reuses them). */
-static void mark_under_dm(struct show *s)
-{
-	struct dmcaps_table *table;
-	size_t i, j, k;
-
-	for (i = 0; i < s->ndevs; i++) {
-		if (!dmcaps_dev_is_dm(s->devs[i]) ||
-		    node_table(s, s->devs[i], &table) < 0)
-			continue;
-		for (j = 0; j < dmcaps_table_target_count(table); j++) {
-			const struct dmcaps_target *t =
-				dmcaps_table_target(table, j);
-
-			for (k = 0; k < dmcaps_target_dev_count(t); k++) {
-				struct node_cache *nc =
-					cache_of(s, dmcaps_target_dev(t, k));
-
-				if (nc && nc != &s->cache[i])
-					nc->under_dm = true;
-			}
-		}
-	}
+	add_dm(s, ln, n, mypath, depth);
 }
 
 /* No arguments: each DM device not underneath another, then each whole
@@ -467,31 +340,31 @@ static void mark_under_dm(struct show *s)
 static void show_all(struct show *s)
 {
 	const struct dmcaps_set *caps;
-	size_t i;
+	struct stack_node *n;
+	size_t i, listed = s->st.listed;
 
-	mark_under_dm(s);
-	for (i = 0; i < s->ndevs; i++)
-		if (dmcaps_dev_is_dm(s->devs[i]) && !s->cache[i].under_dm)
-			add_device(s, NULL, s->devs[i], NULL, 0);
+	stack_mark_under_dm(&s->st);
+	for (i = 0; i < listed; i++) {
+		n = s->st.nodes[i];
+		if (dmcaps_dev_is_dm(n->dev) && !n->under_dm)
+			add_device(s, NULL, n->dev, NULL, 0);
+	}
 	/* DM devices in a loop are all underneath another: none was a root.
 	 * The kernel forbids loops, a broken snapshot may not; show them. */
-	for (i = 0; i < s->ndevs; i++)
-		if (dmcaps_dev_is_dm(s->devs[i]) && !s->cache[i].shown)
-			add_device(s, NULL, s->devs[i], NULL, 0);
+	for (i = 0; i < listed; i++) {
+		n = s->st.nodes[i];
+		if (dmcaps_dev_is_dm(n->dev) && !n->shown)
+			add_device(s, NULL, n->dev, NULL, 0);
+	}
 
-	for (i = 0; i < s->ndevs; i++) {
-		struct dmcaps_dev *dev = s->devs[i];
-
-		if (dmcaps_dev_is_dm(dev) || s->cache[i].under_dm ||
-		    dmcaps_dev_is_partition(dev))
+	for (i = 0; i < listed; i++) {
+		n = s->st.nodes[i];
+		if (dmcaps_dev_is_dm(n->dev) || n->under_dm ||
+		    dmcaps_dev_is_partition(n->dev))
 			continue;
-		if (node_caps(s, dev, &caps) < 0) {
-			/* Shown, so that the failure has a row. */
-			add_device(s, NULL, dev, NULL, 0);
-			continue;
-		}
-		if (!caps_is_empty(caps))
-			add_device(s, NULL, dev, NULL, 0);
+		/* A failure is shown, so that it has a row. */
+		if (stack_caps(&s->st, n, &caps) < 0 || !caps_is_empty(caps))
+			add_device(s, NULL, n->dev, NULL, 0);
 	}
 }
 
@@ -526,26 +399,13 @@ static void show_args(struct show *s, int argc, const char **argv)
 			log_err("%s: not a device specification",
 				*argv[i] ? argv[i] : "\"\"");
 			fail(s, r);
-			continue;
 		} else if (r < 0) {
 			log_err("%s: %s", argv[i], cause_from_errno(r));
 			fail(s, r);
-			continue;
+		} else {
+			add_device(s, NULL, dev, NULL, 0);
 		}
-		add_device(s, NULL, dev, NULL, 0);
 	}
-}
-
-static void show_free(struct show *s)
-{
-	size_t i;
-
-	for (i = 0; s->cache && i < s->ndevs; i++) {
-		dmcaps_prediction_free(s->cache[i].pred);
-		dmcaps_table_free(s->cache[i].table);
-	}
-	free(s->cache);
-	out_free(&s->out);
 }
 
 static int show_check_options(void)
@@ -579,19 +439,15 @@ static int show_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		return EXIT_DMCAPS_FAILURE;
 	}
 
-	r = dmcaps_dev_list(ctx, &s.devs, &s.ndevs);
+	/* The device list, read once for the whole run. */
+	r = stack_init(&s.st, ctx);
 	if (r < 0) {
 		log_err("%s: cannot list block devices: %s",
 			dmcaps_get_sysroot(ctx) ? dmcaps_get_sysroot(ctx) : "/",
 			cause_from_errno(r));
+		stack_free(&s.st);
 		out_free(&s.out);
 		return exit_code_from_errno(r);
-	}
-	log_debug("%zu block devices", s.ndevs);
-	s.cache = calloc(s.ndevs ? s.ndevs : 1, sizeof(*s.cache));
-	if (!s.cache) {
-		out_free(&s.out);
-		return EXIT_DMCAPS_FAILURE;
 	}
 
 	if (argc)
@@ -603,7 +459,8 @@ static int show_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		log_err("cannot write output");
 		fail(&s, -EIO);
 	}
-	show_free(&s);
+	stack_free(&s.st);
+	out_free(&s.out);
 	return s.exit;
 }
 

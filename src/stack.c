@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Read-once view of the block devices for the commands that walk stacks.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "dmcaps.h"
+#include "exitcodes.h"
+#include "stack.h"
+
+const char *stack_dev_name(const struct dmcaps_dev *dev)
+{
+	const char *name = dmcaps_dev_dm_name(dev);
+
+	return name ? name : dmcaps_dev_kname(dev);
+}
+
+static struct stack_node *stack_add(struct stack *st, struct dmcaps_dev *dev)
+{
+	struct stack_node **nodes, *n;
+
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	nodes = realloc(st->nodes, (st->count + 1) * sizeof(*nodes));
+	if (!nodes) {
+		free(n);
+		return NULL;
+	}
+	n->dev = dev;
+	nodes[st->count++] = n;
+	st->nodes = nodes;
+	return n;
+}
+
+int stack_init(struct stack *st, struct dmcaps_ctx *ctx)
+{
+	struct dmcaps_dev **devs;
+	size_t i, n;
+	int r;
+
+	st->ctx = ctx;
+	st->nodes = NULL;
+	st->count = st->listed = 0;
+
+	r = dmcaps_dev_list(ctx, &devs, &n);
+	if (r < 0)
+		return r;
+	for (i = 0; i < n; i++)
+		if (!stack_add(st, devs[i]))
+			return -ENOMEM;
+	st->listed = n;
+	log_debug("%zu block devices", n);
+	return 0;
+}
+
+void stack_free(struct stack *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->count; i++) {
+		dmcaps_prediction_free(st->nodes[i]->pred);
+		dmcaps_table_free(st->nodes[i]->table);
+		free(st->nodes[i]);
+	}
+	free(st->nodes);
+	st->nodes = NULL;
+	st->count = st->listed = 0;
+}
+
+struct stack_node *stack_node(struct stack *st, struct dmcaps_dev *dev)
+{
+	dev_t devno = dmcaps_dev_devno(dev);
+	size_t i;
+
+	for (i = 0; i < st->count; i++)
+		if (st->nodes[i]->dev == dev ||
+		    dmcaps_dev_devno(st->nodes[i]->dev) == devno)
+			return st->nodes[i];
+	return stack_add(st, dev);
+}
+
+int stack_caps(struct stack *st, struct stack_node *n,
+	       const struct dmcaps_set **caps)
+{
+	if (!n->caps_read) {
+		n->caps_r = dmcaps_dev_caps(st->ctx, n->dev, &n->caps);
+		if (n->caps_r < 0)
+			n->caps = NULL;
+		n->caps_read = true;
+	}
+	*caps = n->caps;
+	return n->caps_r;
+}
+
+int stack_table(struct stack *st, struct stack_node *n,
+		struct dmcaps_table **table)
+{
+	if (!n->table_read) {
+		/* Without root the library would say "needs root" once per
+		 * DM device; the caller says it once. Other failures keep
+		 * the library's messages (a malformed table: file, line). */
+		library_log_hold();
+		n->table_r = dmcaps_table_read(st->ctx, n->dev,
+					       DMCAPS_TABLE_LIVE, &n->table);
+		library_log_release(n->table_r != -EACCES &&
+				    n->table_r != -EPERM);
+		if (n->table_r < 0)
+			n->table = NULL;
+		n->table_read = true;
+		log_debug("%s: live table: %s", stack_dev_name(n->dev),
+			  n->table_r < 0 ? cause_from_errno(n->table_r) :
+			  "read");
+	}
+	*table = n->table;
+	return n->table_r;
+}
+
+int stack_prediction(struct stack *st, struct stack_node *n,
+		     struct dmcaps_prediction **pred)
+{
+	struct dmcaps_table *table;
+
+	if (!n->pred_done) {
+		n->pred_r = stack_table(st, n, &table);
+		if (!n->pred_r)
+			n->pred_r = dmcaps_predict(st->ctx, table, &n->pred);
+		if (n->pred_r < 0)
+			n->pred = NULL;
+		n->pred_done = true;
+	}
+	*pred = n->pred;
+	return n->pred_r;
+}
+
+void stack_mark_under_dm(struct stack *st)
+{
+	struct dmcaps_table *table;
+	size_t i, j, k;
+
+	for (i = 0; i < st->listed; i++) {
+		struct stack_node *n = st->nodes[i];
+
+		if (!dmcaps_dev_is_dm(n->dev) || stack_table(st, n, &table) < 0)
+			continue;
+		for (j = 0; j < dmcaps_table_target_count(table); j++) {
+			const struct dmcaps_target *t =
+				dmcaps_table_target(table, j);
+
+			for (k = 0; k < dmcaps_target_dev_count(t); k++) {
+				struct stack_node *m =
+					stack_node(st, dmcaps_target_dev(t, k));
+
+				if (m && m != n)
+					m->under_dm = true;
+			}
+		}
+	}
+}
