@@ -51,3 +51,14 @@ man_section_items() {
 		assert_status 1
 	done
 }
+
+@test "libdmcaps.3 mentions every function of the public header" {
+	header=$BATS_TEST_DIRNAME/../../lib/libdmcaps.h
+	man3=$BATS_TEST_DIRNAME/../../man/libdmcaps.3
+	n=0
+	for f in $(grep -o 'dmcaps_[a-z_]*(' "$header" | tr -d '(' | sort -u); do
+		grep -q "$f" "$man3" || { echo "libdmcaps.3 lacks $f"; false; }
+		n=$((n + 1))
+	done
+	[ "$n" -gt 40 ]
+}
