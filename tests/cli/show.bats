@@ -24,9 +24,9 @@ load helpers
 	run dmcaps show --sysroot "$PHONE" -o NAME
 	assert_status 0
 	printf '%s\n' "$output" | grep -q '^    `-lin$\|^  `-lin$'
-	! printf '%s\n' "$output" | grep -q '^lin$'
+	if printf '%s\n' "$output" | grep -q '^lin$'; then false; fi
 	# a disk without inline crypto appears only under its DM device
-	! printf '%s\n' "$output" | grep -q '^sdb$'
+	if printf '%s\n' "$output" | grep -q '^sdb$'; then false; fi
 	printf '%s\n' "$output" | grep -q '^  `-sdb$'
 }
 
