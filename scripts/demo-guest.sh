@@ -11,8 +11,9 @@ set -eu
 dmcaps=${DMCAPS_BUILD:+$DMCAPS_BUILD/src/dmcaps}
 nullb=/sys/kernel/config/nullb
 
-say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
-run() { say "$*"; "$@" || echo "(exit $?)"; }
+# Narration in bold, commands after "$ ", as typed.
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+run() { printf '\n$ %s\n' "$*"; "$@" || echo "(exit $?)"; }
 
 emulate() {	# emulate NAME MODES DUN_BYTES KEYSLOTS
 	mkdir "$nullb/$1"
@@ -43,8 +44,10 @@ if [ ! -e "$nullb/features" ] || ! grep -qw crypto_modes "$nullb/features"; then
 	exit 1
 fi
 
-say "emulated devices: ufs0 (AES-256-XTS 4096, Adiantum 4096, 8-byte DUN, 16 keyslots),"
-say "emmc0 (AES-256-XTS 512+4096, 4-byte DUN, 8 keyslots), plain0 (no inline crypto)"
+say "Emulated inline-encryption devices (null_blk): ufs0 (AES-256-XTS and Adiantum,
+4096-byte data units, 8-byte DUNs, 16 keyslots), emmc0 (AES-256-XTS, 512 and
+4096-byte data units, 4-byte DUNs, 8 keyslots), plain0 (no inline crypto).
+What their queues expose in sysfs:"
 emulate ufs0 "AES-256-XTS=4096 Adiantum=4096" 8 16
 emulate emmc0 "AES-256-XTS=512,4096" 4 8
 emulate plain0 "" 0 0
@@ -69,8 +72,35 @@ say "reloading 'both' with a table over plain0 would shrink its capabilities; th
 run dmsetup load both --table "0 $sectors linear /dev/plain0 0"
 dmesg | grep -i "inline encryption" | tail -1 || true
 
+say "fscrypt on ext4 over 'both', mounted with -o inlinecrypt: the emulated hardware
+encrypts (its counters move), device-mapper only passes the key through."
+mkdir -p /tmp/demo-mnt
+mkfs.ext4 -q -F -O encrypt -b 4096 /dev/mapper/both
+mount -o inlinecrypt /dev/mapper/both /tmp/demo-mnt
+mkdir /tmp/demo-mnt/secret
+head -c 64 /dev/urandom > /tmp/demo-key
+id=$(xfs_io -c add_enckey /tmp/demo-mnt < /tmp/demo-key | sed -n 's/.*identifier \([0-9a-f]*\).*/\1/p')
+xfs_io -r -c "set_encpolicy -v 2 $id" /tmp/demo-mnt/secret
+yes "secret data" | head -c 4194304 > /tmp/demo-mnt/secret/file
+sync
+dmesg | grep -F "fscrypt: AES-256-XTS using" | tail -1
+for d in ufs0 emmc0; do
+	echo "$d: keyslot programs $(cat "$nullb/$d/crypto_keyslot_programs")," \
+		"data units encrypted $(cat "$nullb/$d/crypto_data_units_encrypted")"
+done
+xfs_io -c "rm_enckey $id" /tmp/demo-mnt >/dev/null
+umount /tmp/demo-mnt
+shred -u /tmp/demo-key
+for d in ufs0 emmc0; do
+	echo "$d after the key was removed: evictions $(cat "$nullb/$d/crypto_keyslot_evictions")," \
+		"keys in slots $(cat "$nullb/$d/crypto_keys_programmed")"
+done
+
 if [ -x "$dmcaps" ]; then
+	say "What dmcaps says about the stacks: each DM device, its targets, their devices,
+and why capabilities were lost."
 	run "$dmcaps" show
+	say "The same for scripts (an initramfs can eval these lines):"
 	run "$dmcaps" show --pairs /dev/mapper/mixed
 else
 	echo "(dmcaps not built: showing sysfs only)"

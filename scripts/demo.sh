@@ -12,9 +12,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${DMCAPS_BUILDDIR:-$top/build-demo}
 
 "$top/scripts/install-deps.sh" build vm
-(cd "$top" && autoreconf -fi >/dev/null)
+(cd "$top" && autoreconf -fi > /dev/null 2>&1) || { echo "autoreconf failed" >&2; exit 1; }
 mkdir -p "$builddir"
 cd "$builddir"
-[ -f Makefile ] || "$top/configure" -q
+[ -f Makefile ] || "$top/configure" -q > /dev/null
 make -s -j"$(nproc)" >/dev/null
 exec "$top/tests/vm/run.sh" --build "$builddir" --exec "$top/scripts/demo-guest.sh"
