@@ -52,6 +52,7 @@ DMCAPS_EXPORT void dmcaps_free(struct dmcaps_ctx *ctx)
 	if (!ctx)
 		return;
 	dmcaps_devs_free(ctx);
+	dmcaps_tversions_free(ctx);
 	free(ctx->sysroot);
 	free(ctx);
 }

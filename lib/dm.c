@@ -15,6 +15,7 @@
  * prints to stderr on our behalf.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -110,6 +111,61 @@ static int dm_errno(struct dm_task *dmt, int saved)
 	if (e == ENXIO)
 		e = ENODEV;
 	return -e;
+}
+
+/*
+ * DM_DEVICE_LIST_VERSIONS: the registered target types and their versions,
+ * as text in the format `dmsetup targets` prints ("NAME vX.Y.Z" lines), so
+ * that targets.c parses the kernel's answer and a fixture's file alike.
+ */
+int dmcaps_dm_target_versions(struct dmcaps_ctx *ctx, char **text)
+{
+	struct dm_task *dmt;
+	struct dm_versions *v, *last;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int err;
+
+	*text = NULL;
+	err = dmcaps_dm_available(ctx);
+	if (err)
+		return err;
+	f = open_memstream(&out, &len);
+	if (!f)
+		return -ENOMEM;
+	dm_enter(ctx);
+	dmt = dm_task_create(DM_DEVICE_LIST_VERSIONS);
+	if (!dmt) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (!dm_task_run(dmt)) {
+		err = dm_errno(dmt, errno);
+		log_verbose(ctx, "Cannot list the kernel's target versions: %s.",
+			    strerror(-err));
+		goto out;
+	}
+	v = dm_task_get_versions(dmt);
+	while (v) {
+		last = v;
+		fprintf(f, "%s v%u.%u.%u\n", v->name, v->version[0],
+			v->version[1], v->version[2]);
+		v = (struct dm_versions *)((char *)v + v->next);
+		if (v == last)
+			break;
+	}
+out:
+	if (dmt)
+		dm_task_destroy(dmt);
+	dm_leave();
+	if (fclose(f) && !err)
+		err = -ENOMEM;
+	if (err)
+		free(out);
+	else
+		*text = out;
+	return err;
 }
 
 /* DM_DEVICE_DEPS of one table: the devices unknown target types map to. */

@@ -42,6 +42,12 @@ struct dmcaps_ctx {
 	bool devs_read;
 	struct dmcaps_dev **devs;
 	size_t ndevs;
+
+	/* The kernel's target versions (targets.c), read once */
+	bool tversions_read;
+	bool series_kernel;	/* 6.12.y: our series' version markers apply */
+	struct dmcaps_tversion *tversions;
+	size_t ntversions;
 };
 
 void dmcaps_log(struct dmcaps_ctx *ctx, int level, const char *fmt, ...)
@@ -109,6 +115,13 @@ struct dmcaps_dev *dmcaps_dev_find_dm_name(struct dmcaps_ctx *ctx, const char *n
 int dmcaps_target_type_devs(const char *type, char **argv, size_t argc,
 			    const char ***devs, size_t *ndevs, const char **why);
 bool dmcaps_target_type_known(const char *type);
+void dmcaps_tversions_free(struct dmcaps_ctx *ctx);
+
+/* ---- dm.c --------------------------------------------------------------- */
+
+/* The kernel's target types and versions (DM_DEVICE_LIST_VERSIONS) as
+ * malloc()ed text in `dmsetup targets` format. Running system only. */
+int dmcaps_dm_target_versions(struct dmcaps_ctx *ctx, char **text);
 
 /* ---- table.c ------------------------------------------------------------ */
 

@@ -10,6 +10,7 @@
  * so that a table line the kernel would reject is reported here too.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -445,37 +446,45 @@ struct target_type {
 	const char *name;
 	/* DM_TARGET_PASSES_CRYPTO in stock Linux 6.12. */
 	bool passes_6_12;
+	/*
+	 * The first version of the type that passes inline crypto on 6.12
+	 * with our kernel-patches/ series: each of its DM_TARGET_PASSES_CRYPTO
+	 * patches bumps the target's minor version, and that version is the
+	 * marker userspace sees (DM_DEVICE_LIST_VERSIONS, `dmsetup targets`).
+	 * { 0 }: the series does not make the type pass.
+	 */
+	unsigned int series_since[3];
 	bool (*parse)(struct args *a);
 };
 
 static const struct target_type target_types[] = {
-	{ "linear",		true,	p_linear },
-	{ "flakey",		true,	p_flakey },
-	{ "striped",		false,	p_striped },
-	{ "mirror",		false,	p_mirror },
-	{ "delay",		false,	p_delay },
-	{ "zero",		false,	p_none },
-	{ "error",		false,	p_none },
-	{ "crypt",		false,	p_crypt },
-	{ "snapshot",		false,	p_snapshot },
-	{ "snapshot-merge",	false,	p_snapshot },
-	{ "snapshot-origin",	false,	p_one_dev },
-	{ "thin-pool",		false,	p_thin_pool },
+	{ "linear",		true,	{ 0 },		p_linear },
+	{ "flakey",		true,	{ 0 },		p_flakey },
+	{ "striped",		false,	{ 1, 7, 0 },	p_striped },
+	{ "mirror",		false,	{ 0 },		p_mirror },
+	{ "delay",		false,	{ 0 },		p_delay },
+	{ "zero",		false,	{ 0 },		p_none },
+	{ "error",		false,	{ 0 },		p_none },
+	{ "crypt",		false,	{ 0 },		p_crypt },
+	{ "snapshot",		false,	{ 0 },		p_snapshot },
+	{ "snapshot-merge",	false,	{ 0 },		p_snapshot },
+	{ "snapshot-origin",	false,	{ 0 },		p_one_dev },
+	{ "thin-pool",		false,	{ 0 },		p_thin_pool },
 	/* Upstream gained DM_TARGET_PASSES_CRYPTO for thin in 2025, not 6.12. */
-	{ "thin",		false,	p_thin },
-	{ "raid",		false,	p_raid },
-	{ "cache",		false,	p_cache },
-	{ "writecache",		false,	p_writecache },
-	{ "era",		false,	p_era },
-	{ "integrity",		false,	p_integrity },
-	{ "verity",		false,	p_verity },
-	{ "dust",		false,	p_dust },
-	{ "unstriped",		false,	p_unstriped },
-	{ "switch",		false,	p_switch },
-	{ "multipath",		false,	p_multipath },
-	{ "log-writes",		false,	p_log_writes },
-	{ "ebs",		false,	p_ebs },
-	{ "clone",		false,	p_clone },
+	{ "thin",		false,	{ 0 },		p_thin },
+	{ "raid",		false,	{ 0 },		p_raid },
+	{ "cache",		false,	{ 0 },		p_cache },
+	{ "writecache",		false,	{ 0 },		p_writecache },
+	{ "era",		false,	{ 0 },		p_era },
+	{ "integrity",		false,	{ 0 },		p_integrity },
+	{ "verity",		false,	{ 0 },		p_verity },
+	{ "dust",		false,	{ 0 },		p_dust },
+	{ "unstriped",		false,	{ 0 },		p_unstriped },
+	{ "switch",		false,	{ 0 },		p_switch },
+	{ "multipath",		false,	{ 0 },		p_multipath },
+	{ "log-writes",		false,	{ 0 },		p_log_writes },
+	{ "ebs",		false,	{ 0 },		p_ebs },
+	{ "clone",		false,	{ 0 },		p_clone },
 };
 
 static const struct target_type *type_find(const char *name)
@@ -505,6 +514,157 @@ static int kernel_reported_passes(struct dmcaps_ctx *ctx, const char *type,
 	return -ENOTSUP;
 }
 
+/* ---- The running kernel's target versions ------------------------------- */
+
+struct dmcaps_tversion {
+	char *name;
+	unsigned int v[3];
+};
+
+void dmcaps_tversions_free(struct dmcaps_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ntversions; i++)
+		free(ctx->tversions[i].name);
+	free(ctx->tversions);
+	ctx->tversions = NULL;
+	ctx->ntversions = 0;
+}
+
+/*
+ * Parses `dmsetup targets` output: "NAME vX.Y.Z" per line, blanks between.
+ * Lines that do not have this form are skipped (logged).
+ */
+static int tversions_parse(struct dmcaps_ctx *ctx, const char *text)
+{
+	const char *line = text, *nl;
+	char name[128];
+	unsigned int v[3];
+	char extra;
+	struct dmcaps_tversion *n;
+	size_t len;
+	char *buf;
+
+	for (; *line; line = nl + !!*nl) {
+		nl = strchrnul(line, '\n');
+		len = (size_t)(nl - line);
+		buf = strndup(line, len);
+		if (!buf)
+			return -ENOMEM;
+		if (sscanf(buf, "%127s v%u.%u.%u %c", name, &v[0], &v[1], &v[2],
+			   &extra) != 4) {
+			if (strspn(buf, " \t") != len)
+				log_verbose(ctx, "Target version line not understood: %s", buf);
+			free(buf);
+			continue;
+		}
+		free(buf);
+		n = realloc(ctx->tversions, (ctx->ntversions + 1) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		ctx->tversions = n;
+		n = &ctx->tversions[ctx->ntversions];
+		n->name = strdup(name);
+		if (!n->name)
+			return -ENOMEM;
+		memcpy(n->v, v, sizeof(v));
+		ctx->ntversions++;
+	}
+	return 0;
+}
+
+/* "6.12", "6.12.117", "6.12.117-amd64", "6.12.0-rc1": Linux 6.12.y. */
+static bool release_is_6_12(const char *release)
+{
+	return !strncmp(release, "6.12", 4) &&
+	       (!release[4] || strchr(".-+", release[4]));
+}
+
+/*
+ * Reads, once per context, the running kernel's release and target
+ * versions: from the kernel (root needed for DM_DEVICE_LIST_VERSIONS) when
+ * the sysroot is "/", else from the fixture files
+ * <sysroot>/proc/sys/kernel/osrelease and <sysroot>/dmcaps/targets (in
+ * `dmsetup targets` format). Anything unreadable leaves no versions: the
+ * caller then trusts stock 6.12 only.
+ */
+static void tversions_read(struct dmcaps_ctx *ctx)
+{
+	char *path, *text = NULL;
+	int err;
+
+	if (ctx->tversions_read)
+		return;
+	ctx->tversions_read = true;
+
+	path = dmcaps_root_path(ctx, "/proc/sys/kernel/osrelease");
+	if (!path)
+		return;
+	err = dmcaps_read_small_file(path, 256, &text);
+	free(path);
+	if (err) {
+		log_dbg(ctx, "Kernel release unknown: %s.", strerror(-err));
+		return;
+	}
+	ctx->series_kernel = release_is_6_12(text);
+	free(text);
+	text = NULL;
+	if (!ctx->series_kernel)
+		return;
+
+	if (ctx->running_system) {
+		err = dmcaps_dm_target_versions(ctx, &text);
+	} else {
+		path = dmcaps_root_path(ctx, "/dmcaps/targets");
+		if (!path)
+			return;
+		err = dmcaps_read_small_file(path, 64 * 1024, &text);
+		free(path);
+	}
+	if (err) {
+		log_dbg(ctx, "Target versions unknown: %s.", strerror(-err));
+		return;
+	}
+	if (tversions_parse(ctx, text))
+		dmcaps_tversions_free(ctx);
+	free(text);
+}
+
+static bool version_at_least(const unsigned int v[3], const unsigned int min[3])
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (v[i] != min[i])
+			return v[i] > min[i];
+	return true;
+}
+
+/*
+ * Whether the running kernel carries our series' DM_TARGET_PASSES_CRYPTO
+ * patch for @tt: a 6.12.y kernel whose @tt has at least the version that
+ * patch introduced. Only on 6.12.y: later kernels bump target versions for
+ * their own reasons (upstream's striped and zero, say, need not mean "passes
+ * crypto" at our numbers), so there only stock 6.12's answer, linear and
+ * flakey, is trusted. The same holds, with less risk, for a 6.12.y stable
+ * release that backports an unrelated version bump.
+ */
+static bool series_passes(struct dmcaps_ctx *ctx, const struct target_type *tt)
+{
+	size_t i;
+
+	if (!ctx || !tt->series_since[0])
+		return false;
+	tversions_read(ctx);
+	if (!ctx->series_kernel)
+		return false;
+	for (i = 0; i < ctx->ntversions; i++)
+		if (!strcmp(ctx->tversions[i].name, tt->name))
+			return version_at_least(ctx->tversions[i].v, tt->series_since);
+	return false;
+}
+
 DMCAPS_EXPORT enum dmcaps_passes dmcaps_target_type_passes(struct dmcaps_ctx *ctx,
 							   const char *type)
 {
@@ -518,7 +678,9 @@ DMCAPS_EXPORT enum dmcaps_passes dmcaps_target_type_passes(struct dmcaps_ctx *ct
 	tt = type_find(type);
 	if (!tt)
 		return DMCAPS_PASSES_UNKNOWN_TYPE;
-	return tt->passes_6_12 ? DMCAPS_PASSES_YES : DMCAPS_PASSES_NO;
+	if (tt->passes_6_12 || series_passes(ctx, tt))
+		return DMCAPS_PASSES_YES;
+	return DMCAPS_PASSES_NO;
 }
 
 int dmcaps_target_type_devs(const char *type, char **argv, size_t argc,

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Which target types pass inline crypto on a kernel with our series: the
+ * target versions of a 6.12.y kernel (fixture files <sysroot>/dmcaps/targets
+ * in `dmsetup targets` format and <sysroot>/proc/sys/kernel/osrelease).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "internal.h"
+#include "fixture.h"
+
+/* The target versions of stock 6.12.117 and of the same with the series'
+ * stripe patch. */
+#define STOCK_TARGETS \
+	"striped          v1.6.0\n" \
+	"linear           v1.4.0\n" \
+	"delay            v1.4.0\n" \
+	"crypt            v1.27.0\n" \
+	"error            v1.7.0\n"
+#define SERIES_TARGETS \
+	"striped          v1.7.0\n" \
+	"linear           v1.4.0\n" \
+	"delay            v1.4.0\n" \
+	"crypt            v1.27.0\n" \
+	"error            v1.7.0\n"
+
+struct state {
+	char *root;
+	struct fx_log log;
+	struct dmcaps_ctx *ctx;
+};
+
+static struct state *fixture(const char *release, const char *targets)
+{
+	struct state *s = calloc(1, sizeof(*s));
+
+	assert_non_null(s);
+	s->root = fx_root();
+	if (release)
+		fx_write(s->root, "proc/sys/kernel/osrelease", release);
+	if (targets)
+		fx_write(s->root, "dmcaps/targets", targets);
+	s->ctx = fx_ctx(s->root, &s->log);
+	return s;
+}
+
+static void done(struct state *s)
+{
+	dmcaps_free(s->ctx);
+	fx_rmrf(s->root);
+	free(s);
+}
+
+static enum dmcaps_passes passes(struct state *s, const char *type)
+{
+	return dmcaps_target_type_passes(s->ctx, type);
+}
+
+static void test_stock_6_12(void **st)
+{
+	struct state *s = fixture("6.12.117-amd64\n", STOCK_TARGETS);
+
+	assert_int_equal(passes(s, "linear"), DMCAPS_PASSES_YES);
+	assert_int_equal(passes(s, "flakey"), DMCAPS_PASSES_YES);
+	assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_NO);
+	assert_int_equal(passes(s, "delay"), DMCAPS_PASSES_NO);
+	assert_int_equal(passes(s, "crypt"), DMCAPS_PASSES_NO);
+	assert_int_equal(passes(s, "vdo"), DMCAPS_PASSES_UNKNOWN_TYPE);
+	done(s);
+}
+
+static void test_series_6_12(void **st)
+{
+	struct state *s = fixture("6.12.117\n", SERIES_TARGETS);
+
+	assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_YES);
+	assert_int_equal(passes(s, "linear"), DMCAPS_PASSES_YES);
+	/* a type without a series patch stays as stock 6.12 has it, whatever
+	 * its version */
+	assert_int_equal(passes(s, "crypt"), DMCAPS_PASSES_NO);
+	/* flakey is not loaded (not listed): stock 6.12's answer */
+	assert_int_equal(passes(s, "flakey"), DMCAPS_PASSES_YES);
+	done(s);
+}
+
+static void test_later_versions(void **st)
+{
+	static const char *const yes[] = {
+		"striped v1.7.1\n", "striped v1.8.0\n", "striped v1.10.0\n",
+		"striped v2.0.0\n", "  striped\tv1.7.0  \n",
+	};
+	static const char *const no[] = {
+		"striped v1.6.9\n", "striped v0.99.99\n", "striped\n",
+		"striped 1.7.0\n", "striped v1.7\n", "striped v1.7.0 extra\n",
+		"stripedx v1.7.0\n", "xstriped v1.7.0\n", "", "\n\n",
+	};
+	struct state *s;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		s = fixture("6.12.0\n", yes[i]);
+		assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_YES);
+		done(s);
+	}
+	for (i = 0; i < ARRAY_SIZE(no); i++) {
+		s = fixture("6.12.0\n", no[i]);
+		assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_NO);
+		done(s);
+	}
+}
+
+/* Other kernels bump target versions for their own reasons: only stock
+ * 6.12's answer is trusted there. */
+static void test_other_kernels(void **st)
+{
+	static const char *const releases[] = {
+		"6.13.0\n", "6.120.1\n", "6.1.0-28-amd64\n", "7.0.0\n", "6.11.9\n",
+		"5.12.0\n", "garbage\n", "\n",
+	};
+	static const char *const series[] = {
+		"6.12\n", "6.12.117\n", "6.12.0-rc1\n", "6.12.9+deb13-amd64\n",
+	};
+	struct state *s;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(releases); i++) {
+		s = fixture(releases[i], SERIES_TARGETS);
+		assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_NO);
+		assert_int_equal(passes(s, "linear"), DMCAPS_PASSES_YES);
+		done(s);
+	}
+	for (i = 0; i < ARRAY_SIZE(series); i++) {
+		s = fixture(series[i], SERIES_TARGETS);
+		assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_YES);
+		done(s);
+	}
+}
+
+static void test_missing_files(void **st)
+{
+	struct state *s;
+
+	s = fixture(NULL, SERIES_TARGETS);	/* release unknown */
+	assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_NO);
+	assert_int_equal(passes(s, "linear"), DMCAPS_PASSES_YES);
+	done(s);
+	s = fixture("6.12.117\n", NULL);	/* versions unknown */
+	assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_NO);
+	assert_int_equal(passes(s, "flakey"), DMCAPS_PASSES_YES);
+	done(s);
+	/* without a context, stock 6.12 */
+	assert_int_equal(dmcaps_target_type_passes(NULL, "striped"), DMCAPS_PASSES_NO);
+	assert_int_equal(dmcaps_target_type_passes(NULL, "linear"), DMCAPS_PASSES_YES);
+}
+
+/* Read once per context: the answer does not change under it. */
+static void test_read_once(void **st)
+{
+	struct state *s = fixture("6.12.117\n", SERIES_TARGETS);
+
+	assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_YES);
+	fx_write(s->root, "dmcaps/targets", STOCK_TARGETS);
+	assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_YES);
+	done(s);
+	s = fixture("6.12.117\n", STOCK_TARGETS);
+	assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_NO);
+	fx_write(s->root, "dmcaps/targets", SERIES_TARGETS);
+	assert_int_equal(passes(s, "striped"), DMCAPS_PASSES_NO);
+	done(s);
+}
+
+/* The prediction follows: a striped table over two devices intersects
+ * them on a series kernel and exposes nothing on a stock one. */
+static void test_predict_striped(void **st)
+{
+	static const char *const aes[] = { "AES-256-XTS", "0x1000", NULL };
+	static const char *const both[] = {
+		"AES-256-XTS", "0x1200", "Adiantum", "0x1000", NULL };
+	const char *kinds[] = { SERIES_TARGETS, STOCK_TARGETS };
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		struct state *s = fixture("6.12.117\n", kinds[k]);
+		struct dmcaps_table *t = NULL;
+		struct dmcaps_prediction *p = NULL;
+		const struct dmcaps_set *caps;
+		char *text = NULL;
+
+		fx_disk(s->root, "sda", "8:0");
+		fx_crypto(s->root, "sda", "64", "16", both);
+		fx_disk(s->root, "sdb", "8:16");
+		fx_crypto(s->root, "sdb", "32", "8", aes);
+		assert_int_equal(dmcaps_table_parse(s->ctx,
+			"0 1024 striped 2 128 8:0 0 8:16 0\n", &t), 0);
+		assert_int_equal(dmcaps_predict(s->ctx, t, &p), 0);
+		caps = dmcaps_prediction_caps(p);
+		if (k == 0) {
+			assert_non_null(caps);
+			assert_int_equal(dmcaps_set_format(caps, &text), 0);
+			assert_string_equal(text, "AES-256-XTS:0x1000 dun=4 keyslots=0");
+			free(text);
+		} else {
+			assert_true(!caps || dmcaps_set_is_empty(caps));
+		}
+		dmcaps_prediction_free(p);
+		dmcaps_table_free(t);
+		done(s);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stock_6_12),
+		cmocka_unit_test(test_series_6_12),
+		cmocka_unit_test(test_later_versions),
+		cmocka_unit_test(test_other_kernels),
+		cmocka_unit_test(test_missing_files),
+		cmocka_unit_test(test_read_once),
+		cmocka_unit_test(test_predict_striped),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
