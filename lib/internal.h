@@ -30,6 +30,10 @@ struct dmcaps_dev {
 	bool table_caps_read;
 	bool predicting;
 	struct dmcaps_set *table_caps;
+
+	/* verdict.c: sysfs corrected by the live table (6.12 hides modes a
+	 * DM device gains after registration), done once. */
+	bool verdict_fixed;
 };
 
 struct dmcaps_ctx {

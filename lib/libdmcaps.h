@@ -349,6 +349,180 @@ const struct dmcaps_reason *dmcaps_prediction_reason(const struct dmcaps_predict
 /* One line of plain English; malloc()ed, free() it. */
 int dmcaps_reason_format(const struct dmcaps_reason *reason, char **text);
 
+/* ------------------------------------------------------------------------ */
+/* Table text                                                               */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Reads table text the way `dmsetup load` does: everything from @fd (a
+ * file, or standard input) up to end of file. @what names the source in
+ * messages ("standard input", a path). -EFBIG beyond DMCAPS_TABLE_TEXT_MAX
+ * bytes; -EINVAL when it holds a NUL byte. The text may hold key material
+ * (dm-crypt keys): every intermediate buffer is wiped, and the caller frees
+ * *text with dmcaps_text_wipe_free().
+ */
+#define DMCAPS_TABLE_TEXT_MAX	(64u * 1024 * 1024)
+int dmcaps_table_text_read(struct dmcaps_ctx *ctx, int fd, const char *what,
+			   char **text);
+/* Overwrites @text (up to its NUL) with zeros, then frees it. */
+void dmcaps_text_wipe_free(char *text);
+
+/*
+ * Checks what the kernel checks of a table's layout before anything else
+ * (dm_table_add_target): the first target starts at sector 0 and each one
+ * starts where the previous one ends; at least one target. -EINVAL with a
+ * message naming the target (numbered from 1, as lines of a table without
+ * comments are).
+ */
+int dmcaps_table_validate(struct dmcaps_ctx *ctx, const struct dmcaps_table *table);
+
+/* Like dmcaps_table_free(), after wiping every target's parameters (a
+ * dm-crypt key is one of them). */
+void dmcaps_table_free_wipe(struct dmcaps_table *table);
+
+/*
+ * A target's parameters as they may be shown: a dm-crypt target's key
+ * (its second parameter) replaced by "<key>", other types unchanged.
+ * malloc()ed; free() it.
+ */
+int dmcaps_target_params_masked(const struct dmcaps_target *t, char **text);
+
+/* ------------------------------------------------------------------------ */
+/* Verdict: what a table swap does to a device's capabilities               */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The kernel accepts a new table only if its capabilities are a superset of
+ * those the device's queue exposes now
+ * (drivers/md/dm-table.c:dm_table_construct_crypto_profile,
+ * blk_crypto_has_capabilities(new, queue)); otherwise DM_TABLE_LOAD fails
+ * with EINVAL.
+ */
+enum dmcaps_verdict_kind {
+	DMCAPS_VERDICT_KEEPS = 0,	/* same capabilities: accepted */
+	DMCAPS_VERDICT_EXPANDS,		/* a strict superset: accepted */
+	DMCAPS_VERDICT_SHRINKS,		/* loses something: rejected */
+	DMCAPS_VERDICT_CANNOT_TELL,	/* the device's set is not known */
+};
+
+/* One capability the swap loses or gains, and why. */
+struct dmcaps_change {
+	bool gained;			/* false: lost */
+	/* What: for a loss, what the device has now and the new table
+	 * lacks; for a gain, the reverse. Its mode points into the verdict. */
+	struct dmcaps_delta delta;
+	/*
+	 * Why: for a loss, the new table's reason that removes it (a target
+	 * or a device of the new table); for a gain, the live table's reason
+	 * that kept it out (NULL when the device has no live table or the
+	 * live table's devices simply do not offer it). NULL for a loss when
+	 * no device of the new table offers it at all. Borrowed from the
+	 * verdict.
+	 */
+	const struct dmcaps_reason *reason;
+};
+
+struct dmcaps_verdict;
+
+/*
+ * Predicts what loading @table into DM device @device would do:
+ * dmcaps_predict() of @table against the capabilities the device's queue
+ * has now. @device is a specification as dmcaps_dev_lookup() takes it, or
+ * the name of a DM device that does not exist yet (its first table: any
+ * set is accepted; "/dev/mapper/NAME" is accepted too).
+ *
+ * The queue's capabilities are read from sysfs, corrected by the live
+ * table's prediction where Linux 6.12's sysfs is known to be stale (no
+ * queue/crypto for a device that gained capabilities after it was
+ * registered; no mode file for a mode gained later). When the two
+ * disagree in a way that changes the outcome, or the live table cannot be
+ * read and sysfs may be hiding something, the verdict is CANNOT_TELL and
+ * dmcaps_verdict_why_unknown() says why. Underlying DM devices of @table
+ * are corrected the same way before the prediction.
+ *
+ * -ENODEV when @device names a block device that does not exist and is
+ * not a possible DM name; -EINVAL when it is a block device that is not a
+ * DM device. Touches nothing.
+ */
+int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
+		       const struct dmcaps_table *table,
+		       struct dmcaps_verdict **verdict);
+void dmcaps_verdict_free(struct dmcaps_verdict *verdict);
+
+enum dmcaps_verdict_kind dmcaps_verdict_kind(const struct dmcaps_verdict *v);
+/* "keeps", "expands", "shrinks", "cannot tell". */
+const char *dmcaps_verdict_kind_name(enum dmcaps_verdict_kind kind);
+/* Whether the device exists (false: the table would be its first). */
+bool dmcaps_verdict_device_exists(const struct dmcaps_verdict *v);
+/* The device (NULL when it does not exist yet). */
+struct dmcaps_dev *dmcaps_verdict_device(const struct dmcaps_verdict *v);
+/* What the device's queue exposes now, as best known (empty, never NULL,
+ * for a new device or none), and what the new table would expose. */
+const struct dmcaps_set *dmcaps_verdict_old_caps(const struct dmcaps_verdict *v);
+const struct dmcaps_set *dmcaps_verdict_new_caps(const struct dmcaps_verdict *v);
+/* The new table's prediction, with all its reasons. */
+const struct dmcaps_prediction *dmcaps_verdict_prediction(const struct dmcaps_verdict *v);
+/* Losses first, then gains, in mode order. */
+size_t dmcaps_verdict_change_count(const struct dmcaps_verdict *v);
+const struct dmcaps_change *dmcaps_verdict_change(const struct dmcaps_verdict *v,
+						  size_t idx);
+/* CANNOT_TELL: why, one sentence; NULL otherwise. */
+const char *dmcaps_verdict_why_unknown(const struct dmcaps_verdict *v);
+/* Where the device's set came from: "sysfs", "sysfs and the live table",
+ * "the live table", "no device yet", ... */
+const char *dmcaps_verdict_old_source(const struct dmcaps_verdict *v);
+
+/* The capability alone: "Adiantum(4096)", "AES-256-XTS data-unit sizes
+ * 512", "8-byte DUNs (new table: 4)" (a gain: "(now: 4)"). malloc()ed. */
+int dmcaps_change_format_what(const struct dmcaps_change *c, char **text);
+/* The cause: "target 2 (crypt) does not pass inline crypto", "device
+ * emmc0 lacks Adiantum (target 1, linear)", "no device of the new table
+ * offers it"; a gain's: "live table: " and the live table's reason, or
+ * "the device does not expose it now". malloc()ed. */
+int dmcaps_change_format_cause(const struct dmcaps_change *c, char **text);
+
+/* ------------------------------------------------------------------------ */
+/* Loading tables                                                           */
+/* ------------------------------------------------------------------------ */
+
+#define DMCAPS_LOAD_CREATE	(1u << 0)	/* create the device first */
+#define DMCAPS_LOAD_RESUME	(1u << 1)	/* make the table live */
+
+/* Where a load left the device, for messages after a failure. */
+struct dmcaps_load_state {
+	bool created;		/* the device was created by this call */
+	bool exists;		/* it exists now */
+	bool live_table;	/* it has a live table now */
+	bool inactive_table;	/* it has an inactive table now */
+	bool suspended;		/* it is suspended now */
+	bool resumed;		/* the new table is live */
+	int failed_step;	/* 0, or DMCAPS_LOAD_STEP_* of the failure */
+	int kernel_errno;	/* the ioctl's errno for that step */
+};
+
+#define DMCAPS_LOAD_STEP_CREATE	1
+#define DMCAPS_LOAD_STEP_LOAD	2
+#define DMCAPS_LOAD_STEP_RESUME	3
+
+/*
+ * Loads @table into DM device @name through libdevmapper, like `dmsetup
+ * load` (or `dmsetup create --notable` first with DMCAPS_LOAD_CREATE, and
+ * `dmsetup resume` after with DMCAPS_LOAD_RESUME). @name is a DM name or
+ * /dev/mapper/NAME. Nothing is left half-done: when the load fails, a
+ * device this call created is removed; when resume fails, an inactive
+ * table left behind is cleared (DM_DEVICE_CLEAR) and a device left
+ * suspended is resumed with its old table. @state (may be NULL) says
+ * where the device is afterwards. Honours DM_DISABLE_UDEV as dmsetup does
+ * (and works without udev). The kernel's own message for a failed step is
+ * read from /dev/kmsg when readable and logged as an error.
+ * Returns 0 or the failed ioctl's -errno (-EINVAL: the kernel rejected
+ * the table; -EEXIST: DMCAPS_LOAD_CREATE and the device exists; -ENODEV:
+ * no such device without DMCAPS_LOAD_CREATE).
+ */
+int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
+		const struct dmcaps_table *table, unsigned int flags,
+		struct dmcaps_load_state *state);
+
 #ifdef __cplusplus
 }
 #endif

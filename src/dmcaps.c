@@ -25,6 +25,8 @@ static int opt_version;
 
 static const struct dmcaps_command *commands[] = {
 	&show_command,
+	&check_command,
+	&load_command,
 	NULL,
 };
 
@@ -176,7 +178,13 @@ static void print_exit_status(void)
 	      "  2  no such block device\n"
 	      "  3  this kernel has no device-mapper\n"
 	      "  4  permission denied\n"
-	      "  5  any other error (for example malformed sysfs values)\n",
+	      "  5  any other error (for example malformed sysfs values)\n"
+	      " 10  check: the table would be accepted (keeps or expands)\n"
+	      " 11  check: the table would be rejected (shrinks);\n"
+	      "     load --check-crypto: refused, nothing loaded\n"
+	      " 12  check: cannot tell\n"
+	      " 13  load: the kernel refused the table; the device is unchanged\n"
+	      " 14  load --resume: loaded but not resumed; the state is printed\n",
 	      stdout);
 }
 
@@ -187,7 +195,7 @@ static void global_help(poptContext pc)
 	poptPrintHelp(pc, stdout, 0);
 	fputs("\nCommands:\n", stdout);
 	for (c = commands; *c; c++)
-		printf("  %-6s %-14s %s\n", (*c)->name, (*c)->args,
+		printf("  %-6s %-22s %s\n", (*c)->name, (*c)->args,
 		       (*c)->summary);
 	fputs("\nRun 'dmcaps COMMAND --help' for the options of a command.\n",
 	      stdout);

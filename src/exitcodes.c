@@ -50,7 +50,24 @@ const char *cause_from_errno(int r)
 		return "malformed value";
 	case -ENODATA:
 		return "no such table";
+	case -EEXIST:
+		return "the device already exists";
+	case -EFBIG:
+		return "too large";
 	default:
 		return strerror(-r);
+	}
+}
+
+int exit_code_from_verdict(enum dmcaps_verdict_kind kind)
+{
+	switch (kind) {
+	case DMCAPS_VERDICT_KEEPS:
+	case DMCAPS_VERDICT_EXPANDS:
+		return EXIT_DMCAPS_ACCEPTED;
+	case DMCAPS_VERDICT_SHRINKS:
+		return EXIT_DMCAPS_REJECTED;
+	default:
+		return EXIT_DMCAPS_CANNOT_TELL;
 	}
 }

@@ -7,6 +7,8 @@
 #ifndef _DMCAPS_EXITCODES_H
 #define _DMCAPS_EXITCODES_H
 
+#include "libdmcaps.h"
+
 enum dmcaps_exit {
 	EXIT_DMCAPS_OK		= 0,	/* success */
 	EXIT_DMCAPS_USAGE	= 1,	/* bad option, argument or column */
@@ -14,9 +16,22 @@ enum dmcaps_exit {
 	EXIT_DMCAPS_NODM	= 3,	/* this kernel has no device-mapper */
 	EXIT_DMCAPS_PERM	= 4,	/* permission denied */
 	EXIT_DMCAPS_FAILURE	= 5,	/* any other error */
-	/* 6..9 reserved; verdicts of later commands (check) start at 10. */
+	/* 6..9 reserved. Verdicts (check, load --check-crypto) and load: */
 	EXIT_DMCAPS_VERDICT_BASE = 10,
+	EXIT_DMCAPS_ACCEPTED	= 10,	/* check: would be accepted (keeps,
+					   expands) */
+	EXIT_DMCAPS_REJECTED	= 11,	/* check: would be rejected (shrinks);
+					   load --check-crypto: refused, nothing
+					   done */
+	EXIT_DMCAPS_CANNOT_TELL	= 12,	/* check: cannot tell */
+	EXIT_DMCAPS_LOAD_REFUSED = 13,	/* load: the kernel refused the table;
+					   the device is as it was */
+	EXIT_DMCAPS_RESUME_FAILED = 14,	/* load --resume: loaded, not resumed;
+					   the state is printed */
 };
+
+/* Exit status of a verdict (check). */
+int exit_code_from_verdict(enum dmcaps_verdict_kind kind);
 
 /* Exit status for @r, which is 0 or a negative errno. */
 int exit_code_from_errno(int r);

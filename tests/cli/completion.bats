@@ -21,7 +21,22 @@ complete_words() {
 }
 
 @test "completion: commands are only the existing ones" {
-	[ "$(complete_words dmcaps "")" = "show" ]
+	[ "$(complete_words dmcaps "")" = "show|check|load" ]
+}
+
+@test "completion: check and load options, devices then table files" {
+	[ "$(complete_words dmcaps load --check)" = "--check-crypto" ]
+	run complete_words dmcaps check --
+	for opt in --table --json --pairs --sysroot; do
+		assert_contains "$output" "$opt"
+	done
+	run complete_words dmcaps load --
+	for opt in --table --check-crypto --create --resume; do
+		assert_contains "$output" "$opt"
+	done
+	[ "$(complete_words dmcaps --sysroot "$PHONE" check /dev/mapper/my)" = '/dev/mapper/my\ vol' ]
+	cd "$BATS_TEST_TMPDIR" && touch table.txt
+	[ "$(complete_words dmcaps --sysroot "$PHONE" check lin tab)" = "table.txt" ]
 }
 
 @test "completion: global and show options" {

@@ -28,7 +28,9 @@ load helpers
 	run dmcaps --help
 	assert_status 0
 	refute_contains "$output" "evict"
-	refute_contains "$output" "load "
+	for cmd in show check load; do
+		assert_contains "$output" "  $cmd "
+	done
 }
 
 @test "--version prints tool and library versions" {

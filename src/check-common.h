@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What dmcaps check and dmcaps load share: reading the table the way
+ * dmsetup load does, and printing a verdict.
+ */
+#ifndef _DMCAPS_CHECK_COMMON_H
+#define _DMCAPS_CHECK_COMMON_H
+
+#include <stdbool.h>
+
+#include "libdmcaps.h"
+
+enum verdict_format {
+	VERDICT_TEXT = 0,
+	VERDICT_JSON,
+	VERDICT_PAIRS,
+};
+
+/* Reads the table from --table LINE (@line), the file @path ("-" or NULL:
+ * standard input) and parses it. On failure prints the cause and returns
+ * an exit status; the table's text is wiped. */
+int table_from_args(struct dmcaps_ctx *ctx, const char *line, const char *path,
+		    struct dmcaps_table **table);
+
+/* Prints @v for DEVICE @device in @fmt on stdout. 0 or an exit status. */
+int verdict_print(const struct dmcaps_verdict *v, const char *device,
+		  enum verdict_format fmt);
+
+#endif

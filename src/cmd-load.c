@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dmcaps load [--check-crypto] [--create] [--resume] DEVICE [TABLE]: load a
+ * table through libdevmapper like dmsetup load, refusing with
+ * --check-crypto a table predicted to shrink the device's inline-crypto
+ * capabilities before any ioctl, and explaining a refusal by the kernel.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps-format.h"
+#include "check-common.h"
+#include "dmcaps.h"
+#include "exitcodes.h"
+
+static const char *opt_table;
+static int opt_check_crypto;
+static int opt_create;
+static int opt_resume;
+static int opt_json;
+static int opt_pairs;
+
+static struct poptOption load_options[] = {
+	{ "table", '\0', POPT_ARG_STRING, &opt_table, 0,
+	  "The table as text (lines separated by newlines)", "TABLE" },
+	{ "check-crypto", '\0', POPT_ARG_NONE, &opt_check_crypto, 0,
+	  "Refuse, before any ioctl, a table predicted to shrink the device's "
+	  "inline-crypto capabilities", NULL },
+	{ "create", '\0', POPT_ARG_NONE, &opt_create, 0,
+	  "Create the device first (it must not exist)", NULL },
+	{ "resume", '\0', POPT_ARG_NONE, &opt_resume, 0,
+	  "Make the table live after loading it", NULL },
+	{ "json", 'J', POPT_ARG_NONE, &opt_json, 0,
+	  "Print the verdict in JSON (with --check-crypto)", NULL },
+	{ "pairs", 'P', POPT_ARG_NONE, &opt_pairs, 0,
+	  "Print the verdict as KEY=\"value\" lines (with --check-crypto)", NULL },
+	POPT_TABLEEND
+};
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static void print_state(const char *name, const struct dmcaps_load_state *st)
+{
+	if (!st->exists) {
+		log_err("%s: state now: the device does not exist", name);
+		return;
+	}
+	log_err("%s: state now: live table: %s; inactive table: %s; suspended: %s",
+		name, st->live_table ? "yes (the old one)" : "none",
+		st->inactive_table ? "yes (not cleared)" : "none",
+		yes_no(st->suspended));
+}
+
+static int load_check_options(void)
+{
+	if (opt_json && opt_pairs) {
+		log_err("--json and --pairs are mutually exclusive");
+		return EXIT_DMCAPS_USAGE;
+	}
+	return 0;
+}
+
+static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
+{
+	enum verdict_format fmt = opt_json ? VERDICT_JSON :
+				  opt_pairs ? VERDICT_PAIRS : VERDICT_TEXT;
+	struct dmcaps_verdict *v = NULL;
+	struct dmcaps_table *table = NULL;
+	struct dmcaps_load_state st;
+	const char *name;
+	unsigned int flags = 0;
+	int r, lr;
+
+	if (argc < 1 || argc > 2) {
+		log_err("%s", argc < 1 ? "no device given" : "too many arguments");
+		fputs("Try 'dmcaps load --help' for more information.\n", stderr);
+		return EXIT_DMCAPS_USAGE;
+	}
+	name = argv[0];
+	if (opts.sysroot && strcmp(opts.sysroot, "/")) {
+		log_err("load works on the running system only, not with --sysroot");
+		return EXIT_DMCAPS_USAGE;
+	}
+	r = table_from_args(ctx, opt_table, argc > 1 ? argv[1] : NULL, &table);
+	if (r)
+		return r;
+
+	if (opt_check_crypto) {
+		r = dmcaps_verdict_new(ctx, name, table, &v);
+		if (r < 0) {
+			log_err("%s: cannot check: %s", name,
+				r == -EINVAL ? "not a device-mapper device" :
+				cause_from_errno(r));
+			r = r == -EINVAL ? EXIT_DMCAPS_USAGE : exit_code_from_errno(r);
+			goto out;
+		}
+		if (dmcaps_verdict_kind(v) == DMCAPS_VERDICT_SHRINKS) {
+			verdict_print(v, name, fmt);
+			log_err("%s: refusing the table: it would shrink the "
+				"device's inline-crypto capabilities; nothing "
+				"was loaded", name);
+			r = EXIT_DMCAPS_REJECTED;
+			goto out;
+		}
+		if (dmcaps_verdict_kind(v) == DMCAPS_VERDICT_CANNOT_TELL)
+			log_err("%s: warning: cannot tell whether the table keeps "
+				"the device's inline-crypto capabilities (%s); "
+				"loading it, the kernel decides", name,
+				dmcaps_verdict_why_unknown(v));
+		if (fmt != VERDICT_TEXT || opts.verbose)
+			verdict_print(v, name, fmt);
+	}
+
+	if (opt_create)
+		flags |= DMCAPS_LOAD_CREATE;
+	if (opt_resume)
+		flags |= DMCAPS_LOAD_RESUME;
+	lr = dmcaps_load(ctx, name, table, flags, &st);
+	if (!lr) {
+		log_verbose("%s: table loaded%s", name,
+			    st.resumed ? " and resumed" : " (inactive)");
+		r = 0;
+		goto out;
+	}
+
+	switch (st.failed_step) {
+	case DMCAPS_LOAD_STEP_LOAD:
+		/* Our own analysis of the likely cause. */
+		if (!v && dmcaps_verdict_new(ctx, name, table, &v) < 0)
+			v = NULL;
+		if (v && dmcaps_verdict_kind(v) == DMCAPS_VERDICT_SHRINKS) {
+			log_err("%s: the kernel refused the table: it would shrink "
+				"the device's inline-crypto capabilities:", name);
+			verdict_print(v, name, VERDICT_TEXT);
+		} else if (lr == -EINVAL) {
+			log_err("%s: the kernel refused the table (Invalid argument): "
+				"not for inline crypto as far as dmcaps can tell; "
+				"look for a bad target parameter, a device in use "
+				"or a size beyond a device's end", name);
+		} else {
+			log_err("%s: the kernel refused the table: %s", name,
+				strerror(-lr));
+		}
+		print_state(name, &st);
+		r = EXIT_DMCAPS_LOAD_REFUSED;
+		break;
+	case DMCAPS_LOAD_STEP_RESUME:
+		log_err("%s: the table was loaded but the device could not be "
+			"resumed with it: %s", name, strerror(-lr));
+		print_state(name, &st);
+		r = EXIT_DMCAPS_RESUME_FAILED;
+		break;
+	default:
+		log_err("%s: cannot load: %s", name, cause_from_errno(lr));
+		r = lr == -EEXIST ? EXIT_DMCAPS_FAILURE : exit_code_from_errno(lr);
+		break;
+	}
+out:
+	dmcaps_verdict_free(v);
+	dmcaps_table_free_wipe(table);
+	return r;
+}
+
+static void load_help(void)
+{
+	fputs("\nLoad TABLE into the DM device DEVICE through libdevmapper, as dmsetup\n"
+	      "load does (read from the file TABLE, --table, or standard input).\n"
+	      "With --create the device is created first (without --resume it then\n"
+	      "has only the inactive table); with --resume the table is made live.\n"
+	      "With --check-crypto a table predicted to shrink the device's\n"
+	      "inline-crypto capabilities is refused before any ioctl (exit 11).\n"
+	      "Nothing is left half-done: a refused table leaves no inactive table\n"
+	      "and no device this command created; a failed resume leaves the old\n"
+	      "table live and the device not suspended, and says so.\n", stdout);
+}
+
+const struct dmcaps_command load_command = {
+	.name = "load",
+	.args = "DEVICE [TABLE]",
+	.summary = "load a table like dmsetup load, refusing shrinks with --check-crypto",
+	.options = load_options,
+	.help = load_help,
+	.check_options = load_check_options,
+	.run = load_run,
+};
