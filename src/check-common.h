@@ -7,6 +7,7 @@
 #define _DMCAPS_CHECK_COMMON_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "libdmcaps.h"
 
@@ -22,8 +23,8 @@ enum verdict_format {
 int table_from_args(struct dmcaps_ctx *ctx, const char *line, const char *path,
 		    struct dmcaps_table **table);
 
-/* Prints @v for DEVICE @device in @fmt on stdout. 0 or an exit status. */
-int verdict_print(const struct dmcaps_verdict *v, const char *device,
+/* Prints @v for DEVICE @device in @fmt on @f. 0 or an exit status. */
+int verdict_print(FILE *f, const struct dmcaps_verdict *v, const char *device,
 		  enum verdict_format fmt);
 
 #endif

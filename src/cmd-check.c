@@ -107,8 +107,8 @@ static const char *dev_name(const struct dmcaps_dev *d)
 	return dmcaps_dev_dm_name(d) ?: dmcaps_dev_kname(d);
 }
 
-static int print_machine(const struct dmcaps_verdict *v, const char *device,
-			 enum verdict_format fmt)
+static int print_machine(FILE *f, const struct dmcaps_verdict *v,
+			 const char *device, enum verdict_format fmt)
 {
 	struct libscols_table *tb = scols_new_table();
 	struct libscols_line *ln;
@@ -119,6 +119,7 @@ static int print_machine(const struct dmcaps_verdict *v, const char *device,
 
 	if (!tb)
 		return EXIT_DMCAPS_FAILURE;
+	scols_table_set_stream(tb, f);
 	if (fmt == VERDICT_JSON) {
 		scols_table_enable_json(tb, 1);
 		scols_table_set_name(tb, "check");
@@ -197,40 +198,40 @@ static const char *verdict_sentence(enum dmcaps_verdict_kind k)
 	}
 }
 
-int verdict_print(const struct dmcaps_verdict *v, const char *device,
+int verdict_print(FILE *f, const struct dmcaps_verdict *v, const char *device,
 		  enum verdict_format fmt)
 {
 	char *now = NULL, *new = NULL;
 	size_t i;
 
 	if (fmt != VERDICT_TEXT)
-		return print_machine(v, device, fmt);
+		return print_machine(f, v, device, fmt);
 
 	caps_format_summary(dmcaps_verdict_old_caps(v), &now);
 	caps_format_summary(dmcaps_verdict_new_caps(v), &new);
-	printf("%s: %s\n", device, verdict_sentence(dmcaps_verdict_kind(v)));
+	fprintf(f, "%s: %s\n", device, verdict_sentence(dmcaps_verdict_kind(v)));
 	if (dmcaps_verdict_why_unknown(v))
-		printf("  why:   %s\n", dmcaps_verdict_why_unknown(v));
+		fprintf(f, "  why:   %s\n", dmcaps_verdict_why_unknown(v));
 	if (dmcaps_verdict_device_exists(v))
-		printf("  now:   %s (from %s)\n", now ? now : "?",
+		fprintf(f, "  now:   %s (from %s)\n", now ? now : "?",
 		       dmcaps_verdict_old_source(v));
 	else
-		printf("  now:   no such device yet: this would be its first table\n");
-	printf("  new:   %s\n", new ? new : "?");
+		fprintf(f, "  now:   no such device yet: this would be its first table\n");
+	fprintf(f, "  new:   %s\n", new ? new : "?");
 	for (i = 0; i < dmcaps_verdict_change_count(v); i++) {
 		const struct dmcaps_change *c = dmcaps_verdict_change(v, i);
 		char *what = NULL, *cause = NULL;
 
 		dmcaps_change_format_what(c, &what);
 		dmcaps_change_format_cause(c, &cause);
-		printf("  %s %s: %s\n", c->gained ? "gains:" : "loses:",
+		fprintf(f, "  %s %s: %s\n", c->gained ? "gains:" : "loses:",
 		       what ? what : "?", cause ? cause : "?");
 		free(what);
 		free(cause);
 	}
 	free(now);
 	free(new);
-	return fflush(stdout) ? EXIT_DMCAPS_FAILURE : 0;
+	return fflush(f) ? EXIT_DMCAPS_FAILURE : 0;
 }
 
 static int check_check_options(void)
@@ -264,7 +265,7 @@ static int check_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 			cause_from_errno(r));
 		return r == -EINVAL ? EXIT_DMCAPS_USAGE : exit_code_from_errno(r);
 	}
-	r = verdict_print(v, argv[0], opt_json ? VERDICT_JSON :
+	r = verdict_print(stdout, v, argv[0], opt_json ? VERDICT_JSON :
 			  opt_pairs ? VERDICT_PAIRS : VERDICT_TEXT);
 	if (!r)
 		r = exit_code_from_verdict(dmcaps_verdict_kind(v));

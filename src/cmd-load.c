@@ -100,7 +100,8 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 			goto out;
 		}
 		if (dmcaps_verdict_kind(v) == DMCAPS_VERDICT_SHRINKS) {
-			verdict_print(v, name, fmt);
+			verdict_print(fmt == VERDICT_TEXT ? stderr : stdout, v,
+				      name, fmt);
 			log_err("%s: refusing the table: it would shrink the "
 				"device's inline-crypto capabilities; nothing "
 				"was loaded", name);
@@ -112,8 +113,10 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 				"the device's inline-crypto capabilities (%s); "
 				"loading it, the kernel decides", name,
 				dmcaps_verdict_why_unknown(v));
-		if (fmt != VERDICT_TEXT || opts.verbose)
-			verdict_print(v, name, fmt);
+		if (fmt != VERDICT_TEXT)
+			verdict_print(stdout, v, name, fmt);
+		else if (opts.verbose || opts.debug)
+			verdict_print(stderr, v, name, fmt);
 	}
 
 	if (opt_create)
@@ -136,7 +139,7 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		if (v && dmcaps_verdict_kind(v) == DMCAPS_VERDICT_SHRINKS) {
 			log_err("%s: the kernel refused the table: it would shrink "
 				"the device's inline-crypto capabilities:", name);
-			verdict_print(v, name, VERDICT_TEXT);
+			verdict_print(stderr, v, name, VERDICT_TEXT);
 		} else if (lr == -EINVAL) {
 			log_err("%s: the kernel refused the table (Invalid argument): "
 				"not for inline crypto as far as dmcaps can tell; "

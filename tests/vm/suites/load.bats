@@ -1,0 +1,194 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# dmcaps check and dmcaps load on the real kernel: the verdict agrees with
+# what the kernel does on a real load; load --check-crypto refuses a shrink
+# before any ioctl; a refused load leaves no inactive table and no suspended
+# device; --create and --resume.
+
+bats_require_minimum_version 1.5.0
+load ../lib/emulation
+
+SECT_PER_MB=2048
+S64=$((64 * SECT_PER_MB))
+
+setup() {
+	[ -x "${DMCAPS_BUILD:-}/src/dmcaps" ] ||
+		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
+	DMCAPS=$DMCAPS_BUILD/src/dmcaps
+	export LC_ALL=C
+	vm_cleanup
+	nb_create ufs0 64 "AES-256-XTS=4096 Adiantum=4096" 8 16
+	nb_create emmc0 64 "AES-256-XTS=512,4096" 4 8
+	nb_create plain0 64 ""
+}
+
+teardown() {
+	vm_cleanup
+}
+
+# tables NAME: "LIVE", "LIVE & INACTIVE", "INACTIVE", "None"
+tables() {
+	dmsetup info "$1" | sed -n 's/^Tables present: *//p'
+}
+
+suspended() {
+	dmsetup info "$1" | grep -q '^State: *SUSPENDED'
+}
+
+# check DEVICE TABLE: runs dmcaps check --pairs, verdict line eval'd
+check() {
+	run --separate-stderr "$DMCAPS" check --pairs "$1" --table "$2"
+	echo "check $1: status $status"
+	echo "$output"
+	echo "stderr: $stderr"
+	eval "$(printf '%s\n' "$output" | head -n 1)"
+}
+
+@test "check: an expanding table is accepted, and so does the kernel" {
+	dmsetup create vol --table "0 $S64 linear /dev/emmc0 0"
+	check vol "0 $S64 linear /dev/ufs0 0"
+	[ "$status" -eq 11 ]	# emmc0 has 512-byte data units, ufs0 not
+	[ "$VERDICT" = shrinks ]
+	[[ "$output" == *'CAPABILITY="AES-256-XTS data-unit sizes 512"'* ]]
+	[[ "$output" == *'CAUSE_DEVICE="ufs0"'* ]] || [[ "$output" == *'no device of the new table'* ]]
+	not dmsetup load vol --table "0 $S64 linear /dev/ufs0 0"
+	[ "$(tables vol)" = LIVE ]
+
+	dmsetup create vol2 --table "0 $S64 linear /dev/plain0 0"
+	check vol2 "0 $S64 linear /dev/ufs0 0"
+	[ "$status" -eq 10 ]
+	[ "$VERDICT" = expands ]
+	dmsetup load vol2 --table "0 $S64 linear /dev/ufs0 0"
+	dmsetup resume vol2
+}
+
+@test "check: same set keeps; a crypt target shrinks, named with its index" {
+	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
+	check vol "0 $((32 * SECT_PER_MB)) linear /dev/ufs0 0
+$((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) flakey /dev/ufs0 $((32 * SECT_PER_MB)) 1 0"
+	[ "$status" -eq 10 ] && [ "$VERDICT" = keeps ]
+	key=$(printf '%064d' 7)
+	check vol "0 $((32 * SECT_PER_MB)) linear /dev/ufs0 0
+$((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/ufs0 $((32 * SECT_PER_MB))"
+	[ "$status" -eq 11 ] && [ "$VERDICT" = shrinks ]
+	[[ "$output" == *'CAUSE="target 2 (crypt) does not pass inline crypto"'* ]]
+	[[ "$output$stderr" != *"$key"* ]]
+	not dmsetup load vol --table "0 $((32 * SECT_PER_MB)) linear /dev/ufs0 0
+$((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/ufs0 $((32 * SECT_PER_MB))"
+}
+
+@test "check: a device that does not exist yet takes any table" {
+	check newvol "0 $S64 linear /dev/plain0 0"
+	[ "$status" -eq 10 ] && [ "$VERDICT" = keeps ]
+	check /dev/mapper/newvol "0 $S64 linear /dev/ufs0 0"
+	[ "$status" -eq 10 ] && [ "$VERDICT" = expands ]
+	not dmsetup info newvol
+}
+
+@test "check: 6.12's missing sysfs dir after a late gain; the kernel agrees" {
+	dmsetup create late --table "0 $S64 linear /dev/plain0 0"
+	dmsetup load late --table "0 $S64 linear /dev/ufs0 0"
+	dmsetup resume late
+	check late "0 $S64 linear /dev/emmc0 0"
+	[ "$status" -eq 11 ] && [ "$VERDICT" = shrinks ]
+	[[ "$output" == *'CAPABILITY="Adiantum(4096)"'* ]]
+	not dmsetup load late --table "0 $S64 linear /dev/emmc0 0"
+	check late "0 $S64 linear /dev/ufs0 0"
+	[ "$status" -eq 10 ] && [ "$VERDICT" = keeps ]
+}
+
+@test "load --check-crypto refuses a shrink before touching the device" {
+	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
+	mark_log
+	run --separate-stderr "$DMCAPS" load --check-crypto vol --table "0 $S64 linear /dev/plain0 0"
+	echo "$output"; echo "stderr: $stderr"
+	[ "$status" -eq 11 ]
+	[[ "$stderr" == *"refusing the table"* ]]
+	[[ "$stderr" == *"plain0 has no inline crypto"* ]]
+	[ -z "$output" ]
+	[ "$(tables vol)" = LIVE ]
+	not suspended vol
+	# no ioctl reached the kernel: it did not log a refusal
+	not grep -q "more restrictive" <<< "$(log_since_mark)"
+}
+
+@test "load: a table the kernel refuses leaves no inactive table, says why" {
+	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
+	run --separate-stderr "$DMCAPS" load vol --table "0 $S64 linear /dev/plain0 0"
+	echo "$output"; echo "stderr: $stderr"
+	[ "$status" -eq 13 ]
+	[[ "$stderr" == *"would shrink"* ]]
+	[[ "$stderr" == *"plain0 has no inline crypto"* ]]
+	[[ "$stderr" == *"The kernel said: device-mapper:"*"more restrictive"* ]]
+	[ "$(tables vol)" = LIVE ]
+	not suspended vol
+	# a refusal for another reason: beyond the device's end
+	run --separate-stderr "$DMCAPS" load vol --table "0 $((S64 * 4)) linear /dev/ufs0 0"
+	echo "stderr: $stderr"
+	[ "$status" -eq 13 ]
+	[[ "$stderr" == *"not for inline crypto"* ]]
+	[ "$(tables vol)" = LIVE ]
+	not suspended vol
+}
+
+@test "load: inactive table, then --resume makes it live" {
+	dmsetup create vol --table "0 $S64 linear /dev/plain0 0"
+	run --separate-stderr "$DMCAPS" load --check-crypto vol --table "0 $S64 linear /dev/emmc0 0"
+	echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	[ "$(tables vol)" = "LIVE & INACTIVE" ]
+	dmsetup clear vol
+	run --separate-stderr "$DMCAPS" load --resume vol --table "0 $S64 linear /dev/emmc0 0"
+	[ "$status" -eq 0 ]
+	[ "$(tables vol)" = LIVE ]
+	not suspended vol
+	[ "$(crypto_sysfs "$(dm_kname vol)")" != "" ]
+	run --separate-stderr "$DMCAPS" check --pairs vol --table "0 $S64 linear /dev/emmc0 0"
+	[ "$status" -eq 10 ]
+	[[ "$output" == *'NOW="AES-256-XTS:0x1200 dun=4'* ]]
+}
+
+@test "load --create: a new device, inactive or live; refused: removed again" {
+	run --separate-stderr "$DMCAPS" load --create fresh --table "0 $S64 linear /dev/ufs0 0"
+	echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	[ "$(tables fresh)" = INACTIVE ]
+	dmsetup remove fresh
+	run --separate-stderr "$DMCAPS" load --create --resume --check-crypto fresh2 --table "0 $S64 linear /dev/ufs0 0"
+	echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	[ "$(tables fresh2)" = LIVE ]
+	[ -b /dev/mapper/fresh2 ]
+	[ "$(crypto_sysfs "$(dm_kname fresh2)")" = "AES-256-XTS=0x1000 Adiantum=0x1000 dun_bits=64 slots=0" ]
+	# exists already
+	run --separate-stderr "$DMCAPS" load --create fresh2 --table "0 $S64 linear /dev/ufs0 0"
+	[ "$status" -eq 5 ]
+	[[ "$stderr" == *"already exists"* ]]
+	# refused by the kernel: the device it created is gone
+	run --separate-stderr "$DMCAPS" load --create fresh3 --table "0 $((S64 * 4)) linear /dev/ufs0 0"
+	echo "stderr: $stderr"
+	[ "$status" -eq 13 ]
+	not dmsetup info fresh3
+	[ ! -e /dev/mapper/fresh3 ]
+}
+
+@test "load: a crypt key never appears in messages, even with --debug" {
+	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
+	key=$(printf '%064d' 42)
+	run --separate-stderr "$DMCAPS" --debug load vol --table "0 $S64 crypt aes-xts-plain64 $key 0 /dev/ufs0 0"
+	[ "$status" -eq 13 ]
+	[[ "$output$stderr" != *"$key"* ]]
+	run --separate-stderr "$DMCAPS" --debug load vol2 --create --table "0 $S64 crypt aes-xts-plain64 $key 0 /dev/plain0 0"
+	echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	[[ "$output$stderr" != *"$key"* ]]
+}
+
+@test "check: a 100,000-line table over many devices finishes" {
+	local i f=$BATS_TEST_TMPDIR/big.table
+	awk -v n=100000 'BEGIN { for (i = 0; i < n; i++) printf "%d 8 linear /dev/ufs0 %d\n", i * 8, (i % 1000) * 8 }' > "$f"
+	run --separate-stderr "$DMCAPS" check bignew "$f"
+	echo "$output"
+	[ "$status" -eq 10 ]
+}
