@@ -34,6 +34,7 @@ struct dmcaps_dev {
 	/* verdict.c: sysfs corrected by the live table (6.12 hides modes a
 	 * DM device gains after registration), done once. */
 	bool verdict_fixed;
+	bool verdict_corrected;	/* and its cached caps were replaced */
 };
 
 struct dmcaps_ctx {

@@ -43,7 +43,25 @@ struct dmcaps_verdict {
 	size_t nchanges;
 	char *why_unknown;
 	const char *old_source;
+	struct dmcaps_reason *synth;	/* reasons made for losses no
+					   reason of the prediction names */
+	char *synth_type;
+	bool live_exact;	/* the live table maps to no DM device */
 };
+
+/* A table that maps only to devices that are not DM devices: their
+ * capabilities are the hardware's and never change, so the table's
+ * prediction now is what it was when the kernel loaded it. */
+static bool maps_to_hardware_only(const struct dmcaps_table *table)
+{
+	size_t i, j;
+
+	for (i = 0; i < table->ntargets; i++)
+		for (j = 0; j < table->targets[i].ndevs; j++)
+			if (table->targets[i].devs[j]->dm_name)
+				return false;
+	return true;
+}
 
 /* Whether everything sysfs shows (@s) agrees with the prediction (@p):
  * each mode file's mask and the DUN width. */
@@ -106,7 +124,9 @@ static int fixup_dev(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev, int depth)
 	if (err)
 		goto out;
 	p = dmcaps_prediction_caps(pred);
-	if (dmcaps_set_mode_count(p) > dmcaps_set_mode_count(s) &&
+	/* Only where the table's set is the queue's for sure. */
+	if (maps_to_hardware_only(table) &&
+	    dmcaps_set_mode_count(p) > dmcaps_set_mode_count(s) &&
 	    sysfs_agrees(s, p) && dmcaps_set_is_superset(p, s)) {
 		err = dmcaps_set_dup(p, &fixed);
 		if (err)
@@ -120,6 +140,7 @@ static int fixup_dev(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev, int depth)
 		free(text);
 		dmcaps_set_free(dev->caps);
 		dev->caps = fixed;
+		dev->verdict_corrected = true;
 	}
 out:
 	dmcaps_prediction_free(pred);
@@ -202,6 +223,46 @@ static int add_changes(struct dmcaps_verdict *v, bool gained,
 	return 0;
 }
 
+/*
+ * A loss no reason of the prediction names: no device of the new table
+ * offers it (the prediction explains against what its devices offer
+ * together). Every device then lacks it: name the first, in table order.
+ */
+static int name_first_device(struct dmcaps_verdict *v,
+			     const struct dmcaps_table *table)
+{
+	const struct dmcaps_target *t = NULL;
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < v->nchanges; i++)
+		if (!v->changes[i].gained && !v->changes[i].reason)
+			n++;
+	for (i = 0; i < table->ntargets && !t; i++)
+		if (table->targets[i].ndevs)
+			t = &table->targets[i];
+	if (!n || !t)
+		return 0;
+	v->synth = calloc(n, sizeof(*v->synth));
+	v->synth_type = strdup(t->type);	/* outlives the table */
+	if (!v->synth || !v->synth_type)
+		return -ENOMEM;
+	for (i = 0; i < v->nchanges; i++) {
+		struct dmcaps_change *c = &v->changes[i];
+		struct dmcaps_reason *r;
+
+		if (c->gained || c->reason)
+			continue;
+		r = &v->synth[k++];
+		r->cause = DMCAPS_CAUSE_DEVICE_LACKS;
+		r->target_index = (size_t)(t - table->targets);
+		r->target_type = v->synth_type;
+		r->dev = t->devs[0];
+		r->delta = c->delta;
+		c->reason = r;
+	}
+	return 0;
+}
+
 /* The name a DM device that does not exist yet would have, or NULL. */
 static const char *new_dm_name(const char *spec)
 {
@@ -259,8 +320,10 @@ static int old_caps(struct dmcaps_ctx *ctx, struct dmcaps_verdict *v,
 		v->old_source = "sysfs (no live table)";
 		return 0;
 	}
-	if (!terr)
+	if (!terr) {
+		v->live_exact = maps_to_hardware_only(live);
 		terr = dmcaps_predict(ctx, live, &v->live_pred);
+	}
 	dmcaps_table_free(live);
 	if (terr == -ENOMEM)
 		return terr;
@@ -277,37 +340,44 @@ static int old_caps(struct dmcaps_ctx *ctx, struct dmcaps_verdict *v,
 	}
 
 	p = dmcaps_prediction_caps(v->live_pred);
-	if (!s) {
-		if (dmcaps_set_is_empty(p)) {
-			v->old_source = "sysfs";
-			return 0;
-		}
-		/* predict.c's rule: sysfs never shows it, the table does. */
-		dmcaps_set_free(v->old_caps);
-		v->old_caps = NULL;
-		v->old_source = "the live table (sysfs shows none)";
-		return dmcaps_set_dup(p, &v->old_caps);
+	if ((!s && dmcaps_set_is_empty(p)) || (s && dmcaps_set_equal(s, p))) {
+		/* truth ⊇ sysfs, and truth ⊆ the live table's set */
+		v->old_source = v->dev->verdict_corrected ?
+				"sysfs and the live table" : "sysfs";
+		return 0;
 	}
-	if (sysfs_agrees(s, p) && dmcaps_set_is_superset(p, s)) {
+	if (v->live_exact && (!s || (sysfs_agrees(s, p) &&
+				     dmcaps_set_is_superset(p, s)))) {
+		/* Hardware below does not change: the table's set is the
+		 * queue's, sysfs hides part of it. */
 		dmcaps_set_free(v->old_caps);
 		v->old_caps = NULL;
-		v->old_source = dmcaps_set_equal(p, s) ? "sysfs" :
-				"sysfs and the live table";
+		v->old_source = s ? "sysfs and the live table" :
+				    "the live table (sysfs shows none)";
 		err = dmcaps_set_dup(p, &v->old_caps);
 		if (!err)
-			dmcaps_set_set_keyslots(v->old_caps, dmcaps_set_get_keyslots(s));
+			dmcaps_set_set_keyslots(v->old_caps, 0);
 		return err;
 	}
-	/* They disagree: at least sysfs, perhaps the table's modes too. */
+	/*
+	 * At least what sysfs shows, at most what the live table exposes
+	 * now: DM devices below it may have gained capabilities since it
+	 * was loaded, which the queue does not follow; or sysfs hides what
+	 * the queue gained at a later resume. Which one, userspace cannot
+	 * know on 6.12.
+	 */
 	*certain = false;
-	v->old_source = "sysfs (the live table disagrees)";
-	err = dmcaps_set_dup(s, high);
+	v->old_source = "sysfs (the live table may add to it)";
+	err = s ? dmcaps_set_dup(s, high) : dmcaps_set_new(high);
 	if (!err)
 		err = dmcaps_set_union(*high, p);
 	if (!err) {
 		v->why_unknown = dmcaps_strdup_printf(
-			"sysfs and the live table of %s disagree on what its "
-			"queue exposes", v->dev->dm_name);
+			"%s's queue exposes at least what sysfs shows and at "
+			"most what its live table exposes now; on Linux 6.12 "
+			"userspace cannot tell which (sysfs hides capabilities "
+			"gained at a later resume, and the queue does not follow "
+			"DM devices below that gained some)", v->dev->dm_name);
 		if (!v->why_unknown)
 			err = -ENOMEM;
 	}
@@ -396,6 +466,8 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 	err = add_changes(v, false, v->old_caps, v->new_caps, v->pred);
 	if (!err)
 		err = add_changes(v, true, v->new_caps, v->old_caps, v->live_pred);
+	if (!err)
+		err = name_first_device(v, table);
 	if (err)
 		goto fail;
 	dmcaps_set_free(high);
@@ -416,6 +488,8 @@ DMCAPS_EXPORT void dmcaps_verdict_free(struct dmcaps_verdict *v)
 	dmcaps_prediction_free(v->pred);
 	dmcaps_prediction_free(v->live_pred);
 	free(v->changes);
+	free(v->synth);
+	free(v->synth_type);
 	free(v->why_unknown);
 	free(v);
 }

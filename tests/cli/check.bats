@@ -1,0 +1,216 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# dmcaps check over fixture sysroots: verdicts, causes, exit codes, table
+# input, bad input. dmcaps load only where no device-mapper is needed.
+
+load helpers
+
+VROOT=$FIXTURES/verdict
+
+# vcheck SYSROOT ARGS...: dmcaps check --pairs, the verdict line eval'd
+vcheck() {
+	local root=$1
+	shift
+	run --separate-stderr dmcaps --sysroot "$root" check --pairs "$@"
+	echo "status $status"; echo "$output"; echo "stderr: $stderr"
+	ITEM= VERDICT= NOW= NEW= SOURCE= CAUSE=
+	local first
+	first=$(printf '%s\n' "$output" | head -n 1)
+	[ -n "$first" ] && eval "$first"
+	return 0
+}
+
+@test "check: keeps (exit 10), the sets as text" {
+	vcheck "$PHONE" lin --table "0 204800 linear 8:2 0
+204800 102400 linear 179:1 2048"
+	assert_status 10
+	[ "$ITEM" = verdict ] && [ "$VERDICT" = keeps ] && [ "$DEVICE" = lin ]
+	[ "$NOW" = "AES-256-XTS:0x1000 dun=4 keyslots=0" ]
+	[ "$NEW" = "AES-256-XTS:0x1000 dun=4 keyslots=0" ]
+	[ "$SOURCE" = sysfs ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
+}
+
+@test "check: expands (exit 10), every gain with the live table's cause" {
+	vcheck "$PHONE" lin --table "0 307200 linear 8:0 0"
+	assert_status 10
+	[ "$VERDICT" = expands ]
+	assert_contains "$output" 'ITEM="gained" DEVICE="lin" VERDICT="expands" NOW="" NEW="" SOURCE="" CAPABILITY="Adiantum(4096)" CAUSE="live table: device mmcblk0p1 lacks Adiantum (target 2, linear)" TARGET="2" TARGET_TYPE="linear" CAUSE_DEVICE="mmcblk0p1"'
+	assert_contains "$output" 'CAPABILITY="8-byte DUNs (now: 4)"'
+}
+
+@test "check: shrinks (exit 11), a target that does not pass crypto named" {
+	vcheck "$PHONE" lin --table "0 204800 linear 8:2 0
+204800 102400 crypt aes-xts-plain64 0123456789abcdef0123456789abcdef 0 179:1 2048"
+	assert_status 11
+	[ "$VERDICT" = shrinks ] && [ "$NEW" = none ]
+	assert_contains "$output" 'ITEM="lost"'
+	assert_contains "$output" 'CAUSE="target 2 (crypt) does not pass inline crypto" TARGET="2" TARGET_TYPE="crypt"'
+	# the key never appears
+	refute_contains "$output$stderr" 0123456789abcdef
+}
+
+@test "check: shrinks, the device that lacks each capability named" {
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 204800 linear 8:16 0"
+	assert_status 11
+	assert_contains "$output" "lin: shrinks its inline-crypto capabilities: the kernel would reject the table"
+	assert_contains "$output" "loses: AES-256-XTS(4096): device sdb has no inline crypto (target 1, linear)"
+	run --separate-stderr dmcaps --sysroot "$VROOT" check upper --table "0 2048 linear 8:16 0"
+	assert_status 11
+	assert_contains "$output" "loses: 8-byte DUNs (new table: 4): device sdb supports 4-byte DUNs, not 8 (target 1, linear)"
+}
+
+@test "check: an unknown target type is assumed not to pass" {
+	vcheck "$PHONE" lin --table "0 100 frobnicate 8:0 0"
+	assert_status 11
+	assert_contains "$output" "target 1 (frobnicate) is of an unknown type"
+}
+
+@test "check: a device that does not exist yet takes its first table" {
+	for name in newvol /dev/mapper/newvol; do
+		vcheck "$PHONE" "$name" --table "0 100 linear 8:0 0"
+		assert_status 10
+		[ "$VERDICT" = expands ] && [ "$NOW" = none ]
+		[ -z "$stderr" ]
+	done
+	vcheck "$PHONE" newvol --table "0 100 linear 8:16 0"
+	assert_status 10
+	[ "$VERDICT" = keeps ]
+}
+
+@test "check: 6.12's hidden mode file: losing Adiantum is a shrink" {
+	vcheck "$VROOT" grown --table "0 2048 linear 8:48 0"
+	assert_status 11
+	[ "$NOW" = "AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0" ]
+	[ "$SOURCE" = "sysfs and the live table" ]
+	assert_contains "$output" 'CAPABILITY="Adiantum(4096)" CAUSE="device sdd lacks Adiantum (target 1, linear)"'
+	assert_contains "$stderr" "never adds a mode file"
+}
+
+@test "check: the 6.12 missing crypto dir: the live table is the set" {
+	vcheck "$PHONE" stale --table "0 2048 linear 8:1 0"
+	assert_status 11
+	[ "$NOW" = "AES-256-XTS:0x1200 dun=4 keyslots=0" ]
+	[ "$SOURCE" = "the live table (sysfs shows none)" ]
+}
+
+@test "check: cannot tell (exit 12) when the bounds disagree, and why" {
+	vcheck "$VROOT" upper --table "0 2048 linear 8:48 0"
+	assert_status 12
+	[ "$VERDICT" = "cannot tell" ]
+	assert_contains "$CAUSE" "at least what sysfs shows and at most what its live table exposes"
+	# a certain loss (DUN width below what sysfs shows) is still a shrink
+	vcheck "$VROOT" upper --table "0 2048 linear 8:16 0"
+	assert_status 11
+	# covering both bounds: accepted
+	vcheck "$VROOT" upper --table "0 2048 linear 253:1 0"
+	assert_status 10
+}
+
+@test "check: the table from a file, from standard input, with comments" {
+	printf '# a comment\n\n0 204800 linear 8:2 0\n  204800 102400 linear 179:1 2048  \n' > "$BATS_TEST_TMPDIR/t"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin "$BATS_TEST_TMPDIR/t"
+	assert_status 10
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin < "$BATS_TEST_TMPDIR/t"
+	assert_status 10
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin - < "$BATS_TEST_TMPDIR/t"
+	assert_status 10
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 1 linear 8:0 0" "$BATS_TEST_TMPDIR/t"
+	assert_status 1
+	assert_contains "$stderr" "either with --table or as a file"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin "$BATS_TEST_TMPDIR/nonexistent"
+	assert_status 1
+}
+
+@test "check: malformed lines are named by number" {
+	printf '# comment\n0 100 linear 8:0 0\n100 100 linear 8:0\n' > "$BATS_TEST_TMPDIR/t"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin "$BATS_TEST_TMPDIR/t"
+	assert_status 1
+	assert_contains "$stderr" "Line 3: malformed linear target"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 many linear 8:0 0"
+	assert_status 1
+	assert_contains "$stderr" 'Line 1: length "many" is not a number'
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 100"
+	assert_status 1
+	assert_contains "$stderr" "Line 1: too few fields"
+}
+
+@test "check: sectors that overflow, gaps, overlaps, no targets" {
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 18446744073709551616 linear 8:0 0"
+	assert_status 1
+	assert_contains "$stderr" "Line 1: length \"18446744073709551616\" is too large"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 18446744073709551615 linear 8:0 0
+18446744073709551615 1 linear 8:0 0"
+	assert_status 1
+	assert_contains "$stderr" "Line 2: start + length overflows"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 100 linear 8:0 0
+200 100 linear 8:0 0"
+	assert_status 1
+	assert_contains "$stderr" "Target 2 (linear) starts at sector 200, not 100"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "# nothing"
+	assert_status 1
+	assert_contains "$stderr" "no targets"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin < /dev/null
+	assert_status 1
+}
+
+@test "check: devices that do not exist, or are no block device" {
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 100 linear /dev/nosuch 0"
+	assert_status 2
+	assert_contains "$stderr" "Line 1: device /dev/nosuch of the linear target not found"
+	run --separate-stderr dmcaps --sysroot "$VROOT" check lin --table "0 100 linear /dev/notblk 0"
+	assert_status 2
+	assert_contains "$stderr" "/dev/notblk"
+	# DEVICE itself: a path that is nothing, a disk that is not DM
+	run --separate-stderr dmcaps --sysroot "$PHONE" check /dev/nosuch --table "0 100 linear 8:0 0"
+	assert_status 2
+	run --separate-stderr dmcaps --sysroot "$PHONE" check sda --table "0 100 linear 8:0 0"
+	assert_status 1
+	assert_contains "$stderr" "not a device-mapper device"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check
+	assert_status 1
+}
+
+@test "check: a 100,000-line table finishes quickly" {
+	awk 'BEGIN { for (i = 0; i < 100000; i++) printf "%d 8 linear 8:%d %d\n", i * 8, (i % 2) ? 2 : 1, i }' > "$BATS_TEST_TMPDIR/big"
+	SECONDS=0
+	run --separate-stderr dmcaps --sysroot "$PHONE" check lin "$BATS_TEST_TMPDIR/big"
+	echo "took ${SECONDS}s"
+	assert_status 10
+	[ "$SECONDS" -lt 60 ]
+}
+
+@test "check: names with odd characters stay inert in --pairs" {
+	evil=$(ls "$FIXTURES/evil/dmcaps/tables" | sed 's/\.live$//')
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr dmcaps --sysroot "$FIXTURES/evil" check --pairs "$evil" --table "0 100 linear 8:0 0"
+	assert_status 10
+	eval "$output"
+	[ ! -e pwned ] && [ ! -e pwned2 ]
+	[ -n "$DEVICE" ]
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --pairs "my vol" --table "0 100 linear 8:1 0"
+	assert_status 10
+	assert_contains "$output" 'DEVICE="my vol"'
+}
+
+@test "check --json: valid JSON with every item" {
+	require_python3
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --json lin --table "0 100 linear 8:16 0"
+	assert_status 11
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["check"]
+assert d[0]["item"] == "verdict" and d[0]["verdict"] == "shrinks", d
+assert d[1]["item"] == "lost" and d[1]["target"] == 1, d
+'
+	run dmcaps check --json --pairs lin
+	assert_status 1
+}
+
+@test "load: not with --sysroot, and nothing loaded" {
+	run --separate-stderr dmcaps --sysroot "$PHONE" load --check-crypto lin --table "0 100 linear 8:0 0"
+	assert_status 1
+	assert_contains "$stderr" "running system only"
+	run --separate-stderr dmcaps load
+	assert_status 1
+}
