@@ -123,13 +123,30 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	[[ "$stderr" == *"The kernel said: device-mapper:"*"more restrictive"* ]]
 	[ "$(tables vol)" = LIVE ]
 	not suspended vol
-	# a refusal for another reason: beyond the device's end
-	run --separate-stderr "$DMCAPS" load vol --table "0 $((S64 * 4)) linear /dev/ufs0 0"
+	# a refusal for another reason: an unknown target type over nothing
+	dmsetup create vol2 --table "0 $S64 linear /dev/plain0 0"
+	run --separate-stderr "$DMCAPS" load vol2 --table "0 $S64 frobnicate /dev/plain0 0"
 	echo "stderr: $stderr"
 	[ "$status" -eq 13 ]
 	[[ "$stderr" == *"not for inline crypto"* ]]
+	[ "$(tables vol2)" = LIVE ]
+	not suspended vol2
+}
+
+@test "load --resume: a failed resume leaves the old table live, not suspended, and says so" {
+	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
+	# beyond the device's end: 6.12 takes it at load, refuses it at resume
+	run --separate-stderr "$DMCAPS" load --resume vol --table "0 $((S64 * 4)) linear /dev/ufs0 0"
+	echo "stderr: $stderr"
+	echo "# the kernel refused at $([ "$status" -eq 14 ] && echo resume || echo load) (exit $status)" >&3
+	[ "$status" -eq 14 ] || [ "$status" -eq 13 ]
+	if [ "$status" -eq 14 ]; then
+		[[ "$stderr" == *"could not be resumed"* ]]
+		[[ "$stderr" == *"state now: live table: yes (the old one); inactive table: none; suspended: no"* ]]
+	fi
 	[ "$(tables vol)" = LIVE ]
 	not suspended vol
+	[ "$(dmsetup table vol)" = "0 $S64 linear $(dmsetup table vol | awk '{ print $4 }') 0" ]
 }
 
 @test "load: inactive table, then --resume makes it live" {

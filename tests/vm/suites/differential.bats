@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Differential test: dmcaps check against the kernel. Random worlds of
+# emulated inline-crypto devices (random modes, data-unit sizes, DUN widths)
+# and a plain device; two lower DM devices over them and an upper one over
+# the lower ones and the raw devices (two DM levels); then random reloads of
+# random multi-target tables. For each, `dmcaps check` gives its verdict,
+# then a real `dmsetup load` lets the kernel decide: accepted (keeps,
+# expands) must mean the load succeeds, shrinks that the kernel refuses it.
+# After a resume, the set the queue exposes (sysfs) must be the predicted
+# one, allowing for Linux 6.12's stale sysfs (no crypto dir after a late
+# gain, no mode file for a mode gained later), counted as "stale".
+# "cannot tell" is allowed (counted): on 6.12 userspace cannot always know
+# what an upper device's queue holds; it must never hide a certain answer.
+#
+# Target types: linear and flakey (pass inline crypto in every kernel we
+# build) and crypt (never passes: it encrypts itself). Other types (zero,
+# error, delay, striped) are left out on purpose: kernel patches may make
+# some of them pass, and this test must not depend on which do.
+#
+#   DMCAPS_DIFF_SEED   the random seed (default 20261126)
+#   DMCAPS_DIFF_CASES  reload cases in all (default 120)
+
+bats_require_minimum_version 1.5.0
+load ../lib/emulation
+
+MB=2048			# sectors
+DEV_MB=16		# raw devices
+DM_SECTORS=$((8 * MB))	# every DM table has this size
+KEY=$(printf '%064d' 5)
+
+setup() {
+	[ -x "${DMCAPS_BUILD:-}/src/dmcaps" ] ||
+		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
+	DMCAPS=$DMCAPS_BUILD/src/dmcaps
+	export LC_ALL=C
+	vm_cleanup
+}
+
+teardown() {
+	vm_cleanup
+}
+
+rnd() {	# rnd N: 0..N-1
+	echo $((RANDOM % $1))
+}
+
+# A random capability set for nb_create: "MODE=SIZES ..." (1..3 modes)
+random_modes() {
+	local modes=(AES-256-XTS Adiantum AES-128-CBC-ESSIV SM4-XTS) out= m s sizes
+	for m in "${modes[@]}"; do
+		[ "$(rnd 2)" = 0 ] && continue
+		sizes=
+		for s in 512 1024 2048 4096; do
+			[ "$(rnd 2)" = 0 ] && sizes="$sizes${sizes:+,}$s"
+		done
+		[ -n "$sizes" ] || sizes=4096
+		out="$out${out:+ }$m=$sizes"
+	done
+	[ -n "$out" ] || out="AES-256-XTS=4096"
+	echo "$out"
+}
+
+# random_table DEVICES...: a table of DM_SECTORS sectors in 1..3 targets,
+# each linear, flakey or crypt over a random one of DEVICES
+random_table() {
+	local devs=("$@") n i start=0 len left dev off type out=
+	n=$(($(rnd 3) + 1))
+	for ((i = 0; i < n; i++)); do
+		left=$((DM_SECTORS - start))
+		if ((i == n - 1)); then len=$left; else len=$(((left / (n - i)) & ~7)); fi
+		dev=${devs[$(rnd ${#devs[@]})]}
+		off=0
+		[[ $dev == /dev/mapper/* ]] || off=$(($(rnd 8) * MB))
+		case $(rnd 10) in
+		0 | 1) type="crypt aes-xts-plain64 $KEY 0 $dev $off" ;;
+		2 | 3) type="flakey $dev $off 1 0" ;;
+		*) type="linear $dev $off" ;;
+		esac
+		out="$out$start $len $type"$'\n'
+		start=$((start + len))
+	done
+	printf '%s' "$out"
+}
+
+# verdict DEV TABLE: sets VERDICT NEW (dmcaps check --pairs)
+verdict() {
+	local out first
+	out=$("$DMCAPS" check --pairs "$1" --table "$2" 2>>"$LOG") || true
+	first=$(printf '%s\n' "$out" | head -n 1)
+	VERDICT= NEW=
+	eval "$first"
+}
+
+# sysfs_vs DEV NEW: "match", "stale" or "MISMATCH: ..."
+sysfs_vs() {
+	local k d f m want got dun modes
+	k=$(dm_kname "$1")
+	d=/sys/block/$k/queue/crypto
+	if [ "$2" = none ]; then
+		[ -d "$d" ] && { echo "MISMATCH: predicted none, sysfs $(crypto_sysfs "$k")"; return; }
+		echo match; return
+	fi
+	[ -d "$d" ] || { echo stale; return; }
+	modes=${2%% dun=*}
+	dun=${2#* dun=}; dun=${dun%% *}
+	got=$(cat "$d/max_dun_bits")
+	[ "$got" = $((dun * 8)) ] || { echo "MISMATCH: dun_bits $got, predicted $2"; return; }
+	local seen=0 total=0
+	for f in "$d"/modes/*; do
+		[ -e "$f" ] || continue
+		m=${f##*/}
+		want=$(tr ',' '\n' <<< "$modes" | sed -n "s/^$m:\(.*\)/\1/p")
+		[ "$(cat "$f")" = "$want" ] || { echo "MISMATCH: $m=$(cat "$f"), predicted $2"; return; }
+		seen=$((seen + 1))
+	done
+	total=$(tr ',' '\n' <<< "$modes" | grep -c .)
+	if ((seen < total)); then echo stale; else echo match; fi
+}
+
+@test "differential: dmcaps check agrees with the kernel on random stacks and reloads" {
+	local seed=${DMCAPS_DIFF_SEED:-20261126} want=${DMCAPS_DIFF_CASES:-120}
+	local per_world=30 cases=0 created=0 agree=0 cannot=0 stale=0 matched=0
+	local fails=0 w i dev table rc kernel raw lowers all
+	LOG=$BATS_TEST_TMPDIR/dmcaps.log
+	RANDOM=$seed
+	echo "# seed $seed, $want reload cases" >&3
+
+	for ((w = 0; cases < want; w++)); do
+		vm_cleanup
+		raw=()
+		for i in 0 1 2 3; do
+			nb_create "d$i" $DEV_MB "$(random_modes)" $((4 << $(rnd 2))) 4
+			raw+=("/dev/d$i")
+		done
+		nb_create p0 $DEV_MB ""
+		raw+=(/dev/p0)
+		# first tables: a device that does not exist takes anything
+		for dev in l0 l1 u0; do
+			if [[ $dev == u0 ]]; then
+				table=$(random_table /dev/mapper/l0 /dev/mapper/l1 "${raw[@]}")
+			else
+				table=$(random_table "${raw[@]}")
+			fi
+			verdict "$dev" "$table"
+			created=$((created + 1))
+			if [[ $VERDICT != keeps && $VERDICT != expands ]]; then
+				echo "world $w: first table of $dev: verdict '$VERDICT'"
+				fails=$((fails + 1))
+			fi
+			dmsetup create "$dev" --table "$table"
+		done
+		lowers=(/dev/mapper/l0 /dev/mapper/l1)
+
+		for ((i = 0; i < per_world && cases < want; i++)); do
+			dev=$(echo l0 l1 u0 | cut -d' ' -f$(($(rnd 3) + 1)))
+			if [[ $dev == u0 ]]; then
+				table=$(random_table "${lowers[@]}" "${raw[@]}")
+			else
+				table=$(random_table "${raw[@]}")
+			fi
+			verdict "$dev" "$table"
+			mark_log
+			rc=0
+			dmsetup load "$dev" --table "$table" 2>/dev/null || rc=$?
+			cases=$((cases + 1))
+			kernel=$([ $rc = 0 ] && echo accepted || echo rejected)
+			case $VERDICT in
+			keeps | expands) [ "$kernel" = accepted ] && agree=$((agree + 1)) ;;
+			shrinks) [ "$kernel" = rejected ] && agree=$((agree + 1)) ;;
+			"cannot tell") cannot=$((cannot + 1)) ;;
+			esac
+			if { [[ $VERDICT == @(keeps|expands) ]] && [ "$kernel" != accepted ]; } ||
+			   { [ "$VERDICT" = shrinks ] && [ "$kernel" != rejected ]; } ||
+			   [ -z "$VERDICT" ]; then
+				fails=$((fails + 1))
+				echo "case $cases (world $w): $dev verdict '$VERDICT', kernel $kernel"
+				echo "table:"; echo "$table"
+				log_since_mark | tail -n 3
+				"$DMCAPS" check "$dev" --table "$table" || true
+				continue
+			fi
+			[ "$kernel" = accepted ] || continue
+			# a refused shrink leaves no inactive table
+			if [ "$(rnd 4)" = 0 ]; then
+				dmsetup clear "$dev"
+				continue
+			fi
+			dmsetup resume "$dev"
+			case $(sysfs_vs "$dev" "$NEW") in
+			match) matched=$((matched + 1)) ;;
+			stale) stale=$((stale + 1)) ;;
+			*)
+				fails=$((fails + 1))
+				echo "case $cases (world $w): $dev after resume: $(sysfs_vs "$dev" "$NEW")"
+				echo "table:"; echo "$table"
+				;;
+			esac
+		done
+	done
+	echo "# $cases reload cases in $w worlds (+$created first tables): $agree verdicts agreed with the kernel, $cannot cannot tell; after resume $matched sets matched sysfs, $stale stale sysfs; $fails failures" >&3
+	[ "$fails" -eq 0 ]
+	[ "$cases" -ge "$want" ]
+	# "cannot tell" must stay the exception
+	[ $((cannot * 4)) -le "$cases" ]
+}
