@@ -6,6 +6,7 @@
 # inline-encryption emulation. Each behaviour is one test.
 
 load ../lib/emulation
+load ../lib/fscrypt
 
 SECT_PER_MB=2048
 
@@ -147,33 +148,7 @@ $((32 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
 	[ "$(crypto_sysfs "$(dm_kname upper)")" = "AES-256-XTS=0x1000 dun_bits=32 slots=0" ]
 }
 
-# fscrypt_setup MNT: mounts /dev/mapper/fs with inlinecrypt, adds a fresh
-# key (kept in $KEYFILE for a later remount), sets it on MNT/secret, writes
-# a 4 MiB marker file there and an unencrypted control file beside it.
-KEYFILE=/tmp/dmcaps-fscrypt.key
-fscrypt_setup() {
-	local mnt=$1
-	mkfs.ext4 -q -F -O encrypt -b 4096 /dev/mapper/fs
-	mkdir -p "$mnt"
-	mount -o inlinecrypt /dev/mapper/fs "$mnt"
-	yes control-plaintext-visible-here | head -c 65536 > "$mnt/control"
-	head -c 64 /dev/urandom > "$KEYFILE"
-	KEYID=$(xfs_io -c add_enckey "$mnt" < "$KEYFILE" |
-		sed -n 's/.*identifier \([0-9a-f]*\).*/\1/p')
-	[ -n "$KEYID" ]
-	mkdir "$mnt/secret"
-	xfs_io -r -c "set_encpolicy -v 2 $KEYID" "$mnt/secret"
-	write_marker_file "$mnt/secret/data" 4096
-	SUM=$(md5sum < "$mnt/secret/data")
-	sync
-}
-
-counter_sum() {	# counter_sum COUNTER DEV...
-	local c=$1 d n=0
-	shift
-	for d in "$@"; do n=$((n + $(nb_counter "$d" "$c"))); done
-	echo "$n"
-}
+# fscrypt_setup and counter_sum: tests/vm/lib/fscrypt.bash
 
 # fscrypt over dm-linear over emulated devices. $1: keyslots per device.
 fscrypt_hw_roundtrip() {
