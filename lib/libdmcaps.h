@@ -431,14 +431,19 @@ struct dmcaps_verdict;
  * the name of a DM device that does not exist yet (its first table: any
  * set is accepted; "/dev/mapper/NAME" is accepted too).
  *
- * The queue's capabilities are read from sysfs, corrected by the live
- * table's prediction where Linux 6.12's sysfs is known to be stale (no
- * queue/crypto for a device that gained capabilities after it was
- * registered; no mode file for a mode gained later). When the two
- * disagree in a way that changes the outcome, or the live table cannot be
- * read and sysfs may be hiding something, the verdict is CANNOT_TELL and
- * dmcaps_verdict_why_unknown() says why. Underlying DM devices of @table
- * are corrected the same way before the prediction.
+ * The queue's capabilities are the kernel's truth, which Linux 6.12's sysfs
+ * may not show: no queue/crypto for a DM device that gained capabilities
+ * after it was registered, no mode file for a mode gained later. The
+ * queue holds at least what sysfs shows and at most what its live table
+ * exposes now (a table is checked when it is loaded, against the devices
+ * below as they were then). When the live table maps only to devices that
+ * are not DM devices (hardware, whose capabilities do not change), its
+ * prediction is the queue's set, and sysfs is corrected by it. Otherwise,
+ * a verdict that differs between the two bounds is CANNOT_TELL, and so is
+ * one whose device's live table cannot be read (sysfs alone is a lower
+ * bound); dmcaps_verdict_why_unknown() says why. A table that does not
+ * cover even the lower bound SHRINKS for sure. Underlying DM devices of
+ * @table are corrected the same way before the prediction.
  *
  * -ENODEV when @device names a block device that does not exist and is
  * not a possible DM name; -EINVAL when it is a block device that is not a

@@ -12,13 +12,13 @@
  * mode gained after registration (the values of the files that exist do
  * follow). The queue's profile is that of the last live table that exposed
  * anything (each later one must be a superset; an empty table leaves the
- * profile alone), so the live table's prediction fills the gaps:
- *  - sysfs agrees with the prediction on everything it shows: the
- *    prediction is the queue's set (it may add modes sysfs hides);
- *  - they disagree: the queue has at least what sysfs shows, perhaps what
- *    the prediction adds; a verdict that differs between the two bounds is
- *    CANNOT_TELL;
- *  - the live table cannot be read: sysfs is a lower bound only.
+ * profile alone), computed against the devices below as they were when it
+ * was loaded. So the queue holds at least what sysfs shows and at most what
+ * the live table's prediction says now:
+ *  - the live table maps to hardware only (no DM device below, whose set
+ *    may have grown since): the prediction is exact, sysfs is corrected;
+ *  - otherwise, a verdict that differs between the bounds is CANNOT_TELL;
+ *  - the live table cannot be read (non-root): sysfs is a lower bound only.
  * Underlying DM devices of the new table are corrected the same way first,
  * so that the new table's prediction sees their real sets.
  */
