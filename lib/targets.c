@@ -148,6 +148,15 @@ static bool p_linear(struct args *a)
 	return dev(a) && num(a, NULL) && end(a);
 }
 
+/* [<dev> <offset>]: a device only for its limits (and, with our series,
+ * its inline crypto capabilities); never given any I/O. */
+static bool p_error(struct args *a)
+{
+	if (a->argc != 2)
+		return end(a);
+	return p_linear(a);
+}
+
 /* <dev> <offset> <up interval> <down interval> [<#features> <features>] */
 static bool p_flakey(struct args *a)
 {
@@ -463,8 +472,8 @@ static const struct target_type target_types[] = {
 	{ "striped",		false,	{ 1, 7, 0 },	p_striped },
 	{ "mirror",		false,	{ 0 },		p_mirror },
 	{ "delay",		false,	{ 1, 5, 0 },	p_delay },
-	{ "zero",		false,	{ 0 },		p_none },
-	{ "error",		false,	{ 0 },		p_none },
+	{ "zero",		false,	{ 1, 3, 0 },	p_none },
+	{ "error",		false,	{ 1, 8, 0 },	p_error },
 	{ "crypt",		false,	{ 0 },		p_crypt },
 	{ "snapshot",		false,	{ 0 },		p_snapshot },
 	{ "snapshot-merge",	false,	{ 0 },		p_snapshot },

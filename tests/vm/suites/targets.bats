@@ -218,3 +218,76 @@ $((MB32 / 2)) $((MB32 / 2)) unstriped 2 128 1 /dev/hw1 0"
 	eval "$line"
 	[ "$PASSES" = yes ]
 }
+
+# ---- dm-zero and dm-error: no device, no narrowing ------------------------------
+
+@test "zero 1.3.0 and error 1.8.0 or later (our series' markers)" {
+	run target_version zero
+	echo "zero $output"
+	[[ "$output" == v1.[3-9].* || "$output" == v1.[1-9][0-9].* ]]
+	run target_version error
+	echo "error $output"
+	[[ "$output" == v1.[8-9].* || "$output" == v1.[1-9][0-9].* ]]
+}
+
+@test "an error target between linear targets (bad sectors) keeps the intersection" {
+	make_pair
+	dmsetup create bad --table "0 $((MB32 / 2)) linear /dev/hw0 0
+$((MB32 / 2)) 8 error
+$((MB32 / 2 + 8)) $((MB32 / 2)) linear /dev/hw1 0"
+	[ "$(exposed bad)" = "$INTERSECTION" ]
+	# the bad sectors fail, the rest serves I/O
+	not dd if=/dev/mapper/bad bs=4096 skip=$((MB32 / 16)) count=1 iflag=direct of=/dev/null status=none
+	dd if=/dev/mapper/bad bs=4096 count=1 iflag=direct of=/dev/null status=none
+}
+
+@test "a zero target beside a linear one keeps the linear device's set" {
+	make_pair
+	dmsetup create sparse --table "0 $MB32 linear /dev/hw0 0
+$MB32 $MB32 zero"
+	[ "$(exposed sparse)" = "$HW0_ALONE" ]
+}
+
+@test "tables of only zero or error targets expose nothing on a new device" {
+	dmsetup create z --table "0 $MB32 zero"
+	[ "$(exposed z)" = none ]
+	dmsetup create e --table "0 $MB32 error"
+	[ "$(exposed e)" = none ]
+}
+
+@test "wipe_table (an error table) keeps a capable device's set; a real table can follow" {
+	make_pair
+	dmsetup create dev --table "0 $MB32 linear /dev/hw0 0"
+	before=$(exposed dev)
+	[ "$before" = "$HW0_ALONE" ]
+	dmsetup wipe_table dev
+	[[ "$(dmsetup table dev)" == *error* ]]
+	[ "$(exposed dev)" = "$before" ]
+	not dd if=/dev/mapper/dev bs=4096 count=1 iflag=direct of=/dev/null status=none
+	# and back to the device: not refused as more restrictive
+	dmsetup load dev --table "0 $MB32 linear /dev/hw0 0"
+	dmsetup resume dev
+	[ "$(exposed dev)" = "$before" ]
+	log_since_mark > /tmp/dmcaps-log
+	not grep -F "more restrictive" /tmp/dmcaps-log
+}
+
+@test "a zero table loaded into a capable device keeps its set, not everything" {
+	make_pair
+	dmsetup create dev --table "0 $MB32 linear /dev/hw1 0"
+	before=$(exposed dev)
+	dmsetup load dev --table "0 $MB32 zero"
+	dmsetup resume dev
+	[ "$(exposed dev)" = "$before" ]
+	# a device offering more than hw1: the reload expands
+	nb_create big0 32 "AES-256-XTS=512,4096 SM4-XTS=4096 Adiantum=4096" 8 8
+	dmsetup load dev --table "0 $MB32 linear /dev/big0 0"
+	dmsetup resume dev
+	[[ "$(exposed dev)" == "AES-256-XTS=0x1200 "*"dun_bits=64 slots=0" ]]
+	# a zero table keeps big0's set (not "everything"), and big0's own
+	# table can come back
+	dmsetup load dev --table "0 $MB32 zero"
+	dmsetup resume dev
+	[[ "$(exposed dev)" == "AES-256-XTS=0x1200 "*"dun_bits=64 slots=0" ]]
+	dmsetup load dev --table "0 $MB32 linear /dev/big0 0"
+}
