@@ -125,8 +125,16 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		flags |= DMCAPS_LOAD_RESUME;
 	lr = dmcaps_load(ctx, name, table, flags, &st);
 	if (!lr) {
-		log_verbose("%s: table loaded%s", name,
-			    st.resumed ? " and resumed" : " (inactive)");
+		char *caps = NULL;
+
+		if (v)
+			caps_format_summary(dmcaps_verdict_new_caps(v), &caps);
+		/* No kernel reports an inactive table's capabilities yet:
+		 * what it should expose is the prediction. */
+		log_verbose("%s: table loaded%s%s%s", name,
+			    st.resumed ? " and resumed" : " (inactive)",
+			    caps ? "; it should expose " : "", caps ? caps : "");
+		free(caps);
 		r = 0;
 		goto out;
 	}

@@ -21,6 +21,8 @@
 #
 #   DMCAPS_DIFF_SEED   the random seed (default 20261126)
 #   DMCAPS_DIFF_CASES  reload cases in all (default 120)
+# run.sh passes no environment into the VM: differential-run.sh BUILD CASES
+# SEED runs this suite alone with them.
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation
