@@ -263,6 +263,20 @@ static int name_first_device(struct dmcaps_verdict *v,
 	return 0;
 }
 
+/* A table whose targets all pass inline crypto and reach no device. */
+static bool keeps_device_set(const struct dmcaps_table *table)
+{
+	size_t i;
+
+	if (!table->ntargets)
+		return false;
+	for (i = 0; i < table->ntargets; i++)
+		if (table->targets[i].passes != DMCAPS_PASSES_YES ||
+		    table->targets[i].ndevs)
+			return false;
+	return true;
+}
+
 /* The name a DM device that does not exist yet would have, or NULL. */
 static const char *new_dm_name(const char *spec)
 {
@@ -444,6 +458,31 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 	if (err)
 		goto fail;
 
+	if (keeps_device_set(table)) {
+		/*
+		 * Every target passes inline crypto and none reaches a device
+		 * (zero, error, on a kernel where they pass): such a table
+		 * keeps the set the device exposes (dm-table.c on those
+		 * kernels), whatever that is. Stock 6.12 has no such table:
+		 * its passing targets always map to a device.
+		 */
+		log_verbose(ctx, "No target of the table reaches a device and "
+			    "every one passes inline crypto: the table keeps "
+			    "the device's set.");
+		dmcaps_set_free(v->new_caps);
+		v->new_caps = NULL;
+		err = dmcaps_set_dup(high ?: v->old_caps, &v->new_caps);
+		if (err)
+			goto fail;
+		if (high) {
+			dmcaps_set_free(v->old_caps);
+			v->old_caps = high;
+			high = NULL;
+		}
+		certain = true;
+		free(v->why_unknown);
+		v->why_unknown = NULL;
+	}
 	v->kind = judge(v->new_caps, v->old_caps);
 	if (!certain) {
 		/* v->old_caps is a lower bound: losing any of it is certain. */

@@ -209,3 +209,20 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	echo "$output"
 	[ "$status" -eq 10 ]
 }
+
+@test "check: zero and error tables agree with the kernel, whether they pass or not" {
+	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
+	for table in "0 $S64 zero" "0 $S64 error" "0 100 zero
+100 $((S64 - 100)) linear /dev/ufs0 100"; do
+		check vol "$table"
+		rc=0
+		dmsetup load vol --table "$table" 2>/dev/null || rc=$?
+		echo "# $VERDICT, kernel rc $rc: ${table%%$'\n'*}" >&3
+		case $VERDICT in
+		keeps | expands) [ "$rc" -eq 0 ] ;;
+		shrinks) [ "$rc" -ne 0 ] ;;
+		*) false ;;
+		esac
+		dmsetup clear vol 2>/dev/null || true
+	done
+}
