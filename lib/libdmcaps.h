@@ -443,7 +443,9 @@ struct dmcaps_verdict;
  * one whose device's live table cannot be read (sysfs alone is a lower
  * bound); dmcaps_verdict_why_unknown() says why. A table that does not
  * cover even the lower bound SHRINKS for sure. Underlying DM devices of
- * @table are corrected the same way before the prediction.
+ * @table are corrected the same way before the prediction. A table whose
+ * targets all pass inline crypto and reach no device (zero and error, on
+ * kernels where they pass) KEEPS the device's set, as those kernels do.
  *
  * -ENODEV when @device names a block device that does not exist and is
  * not a possible DM name; -EINVAL when it is a block device that is not a
