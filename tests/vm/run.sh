@@ -23,7 +23,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 kernel=${DMCAPS_KERNEL:-}
 build=${DMCAPS_BUILD:-}
-timeout_s=${DMCAPS_VM_TIMEOUT:-1200}
+timeout_s=${DMCAPS_VM_TIMEOUT:-2700}
 mem=${DMCAPS_VM_MEM:-768M}
 suites=()
 exec_script=
