@@ -51,8 +51,9 @@ static void dm_log_forward(int level, const char *file, int line, int dm_errno_o
 		ours = DMCAPS_LOG_VERBOSE;
 		break;
 	default:
-		ours = DMCAPS_LOG_DEBUG;
-		break;
+		/* libdm's debug messages may echo table parameters, and
+		 * so dm-crypt keys: they never reach a log. */
+		return;
 	}
 	/* Each failing call logs its own outcome as an error; libdm's view
 	 * of it ("open failed: Permission denied") is the detail behind. */
@@ -63,13 +64,13 @@ static void dm_log_forward(int level, const char *file, int line, int dm_errno_o
 	va_end(ap);
 }
 
-static void dm_enter(struct dmcaps_ctx *ctx)
+void dmcaps_dm_enter(struct dmcaps_ctx *ctx)
 {
 	dm_log_ctx = ctx;
 	dm_log_with_errno_init(dm_log_forward);
 }
 
-static void dm_leave(void)
+void dmcaps_dm_leave(void)
 {
 	dm_log_ctx = NULL;
 }
@@ -94,12 +95,21 @@ DMCAPS_EXPORT int dmcaps_dm_available(struct dmcaps_ctx *ctx)
 	return 0;
 }
 
+/* -EACCES/-EPERM when this process may not use /dev/mapper/control. */
+int dmcaps_dm_control_access(struct dmcaps_ctx *ctx)
+{
+	if (access("/dev/mapper/control", R_OK | W_OK) < 0 &&
+	    (errno == EACCES || errno == EPERM))
+		return -errno;
+	return 0;
+}
+
 /*
  * The errno of a failed dm_task_run(): the ioctl's, or, when libdm failed
  * before the ioctl (opening /dev/mapper/control as non-root), the errno it
  * left, which @saved holds.
  */
-static int dm_errno(struct dm_task *dmt, int saved)
+int dmcaps_dm_task_errno(struct dm_task *dmt, int saved)
 {
 	int e = dm_task_get_errno(dmt);
 
@@ -134,14 +144,14 @@ int dmcaps_dm_target_versions(struct dmcaps_ctx *ctx, char **text)
 	f = open_memstream(&out, &len);
 	if (!f)
 		return -ENOMEM;
-	dm_enter(ctx);
+	dmcaps_dm_enter(ctx);
 	dmt = dm_task_create(DM_DEVICE_LIST_VERSIONS);
 	if (!dmt) {
 		err = -ENOMEM;
 		goto out;
 	}
 	if (!dm_task_run(dmt)) {
-		err = dm_errno(dmt, errno);
+		err = dmcaps_dm_task_errno(dmt, errno);
 		log_verbose(ctx, "Cannot list the kernel's target versions: %s.",
 			    strerror(-err));
 		goto out;
@@ -158,7 +168,7 @@ int dmcaps_dm_target_versions(struct dmcaps_ctx *ctx, char **text)
 out:
 	if (dmt)
 		dm_task_destroy(dmt);
-	dm_leave();
+	dmcaps_dm_leave();
 	if (fclose(f) && !err)
 		err = -ENOMEM;
 	if (err)
@@ -191,7 +201,7 @@ static int read_deps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		goto out;
 	}
 	if (!dm_task_run(dmt)) {
-		err = dm_errno(dmt, errno);
+		err = dmcaps_dm_task_errno(dmt, errno);
 		goto out;
 	}
 	deps = dm_task_get_deps(dmt);
@@ -238,14 +248,13 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 	 * (its driver version check) and says only "Incompatible
 	 * libdevmapper": find the real cause first.
 	 */
-	if (access("/dev/mapper/control", R_OK | W_OK) < 0 &&
-	    (errno == EACCES || errno == EPERM)) {
-		err = -errno;
+	err = dmcaps_dm_control_access(ctx);
+	if (err) {
 		log_err(ctx, "Reading the table of %s needs root.", dev->kname);
 		return err;
 	}
 
-	dm_enter(ctx);
+	dmcaps_dm_enter(ctx);
 	dmt = dm_task_create(DM_DEVICE_TABLE);
 	if (!dmt) {
 		err = geteuid() ? -EACCES : -ENOMEM;
@@ -259,7 +268,7 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		goto out;
 	}
 	if (!dm_task_run(dmt)) {
-		err = dm_errno(dmt, errno);
+		err = dmcaps_dm_task_errno(dmt, errno);
 		if (err == -EACCES || err == -EPERM)
 			log_err(ctx, "Reading the table of %s needs root.", dev->kname);
 		else
@@ -308,7 +317,7 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 out:
 	if (dmt)
 		dm_task_destroy(dmt);
-	dm_leave();
+	dmcaps_dm_leave();
 	free(deps);
 	dmcaps_table_free(t);
 	return err;

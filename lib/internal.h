@@ -126,6 +126,16 @@ void dmcaps_tversions_free(struct dmcaps_ctx *ctx);
 
 /* The kernel's target types and versions (DM_DEVICE_LIST_VERSIONS) as
  * malloc()ed text in `dmsetup targets` format. Running system only. */
+/*
+ * libdevmapper sessions (dm.c): libdm's messages go to @ctx's log between
+ * enter and leave (debug messages never: they may echo keys); the errno of
+ * a failed task; whether this process may use /dev/mapper/control.
+ */
+struct dm_task;
+void dmcaps_dm_enter(struct dmcaps_ctx *ctx);
+void dmcaps_dm_leave(void);
+int dmcaps_dm_task_errno(struct dm_task *dmt, int saved);
+int dmcaps_dm_control_access(struct dmcaps_ctx *ctx);
 int dmcaps_dm_target_versions(struct dmcaps_ctx *ctx, char **text);
 
 /* ---- table.c ------------------------------------------------------------ */

@@ -26,48 +26,6 @@
 
 #include "internal.h"
 
-static __thread struct dmcaps_ctx *load_log_ctx;
-
-__attribute__((format(printf, 5, 6)))
-static void load_log_forward(int level, const char *file, int line,
-			     int dm_errno_or_class, const char *f, ...)
-{
-	va_list ap;
-
-	/* Errors become details: each failing step logs its own outcome.
-	 * Debug messages are dropped: they may echo table parameters. */
-	if (!load_log_ctx || (level & 7) > 6)
-		return;
-	va_start(ap, f);
-	dmcaps_vlog(load_log_ctx, DMCAPS_LOG_VERBOSE, f, ap);
-	va_end(ap);
-}
-
-static void load_enter(struct dmcaps_ctx *ctx)
-{
-	load_log_ctx = ctx;
-	dm_log_with_errno_init(load_log_forward);
-}
-
-static void load_leave(void)
-{
-	dm_lib_release();
-	load_log_ctx = NULL;
-}
-
-static int task_errno(struct dm_task *dmt, int saved)
-{
-	int e = dm_task_get_errno(dmt);
-
-	if (!e)
-		e = saved;
-	if (!e)
-		e = EIO;
-	if (e == ENXIO)
-		e = ENODEV;
-	return -e;
-}
-
 /* DM_DEVICE_INFO: 0 with *info (info->exists false when absent). */
 static int dev_info(const char *name, struct dm_info *info)
 {
@@ -80,7 +38,7 @@ static int dev_info(const char *name, struct dm_info *info)
 	if (!dm_task_set_name(dmt, name))
 		err = -ENOMEM;
 	else if (!dm_task_run(dmt))
-		err = task_errno(dmt, errno);
+		err = dmcaps_dm_task_errno(dmt, errno);
 	else if (!dm_task_get_info(dmt, info))
 		err = -EIO;
 	dm_task_destroy(dmt);
@@ -111,7 +69,7 @@ static int simple_task(int type, const char *name, bool cookie)
 	}
 	ok = dm_task_run(dmt);
 	if (!ok)
-		err = task_errno(dmt, errno);
+		err = dmcaps_dm_task_errno(dmt, errno);
 	if (cookie)
 		dm_udev_wait(ck);
 	dm_task_destroy(dmt);
@@ -136,7 +94,7 @@ static int reload(const char *name, const struct dmcaps_table *table)
 			err = -ENOMEM;
 	}
 	if (!err && !dm_task_run(dmt))
-		err = task_errno(dmt, errno);
+		err = dmcaps_dm_task_errno(dmt, errno);
 	dm_task_destroy(dmt);
 	return err;
 }
@@ -218,14 +176,13 @@ DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 	err = dmcaps_dm_available(ctx);
 	if (err)
 		return err;
-	if (access("/dev/mapper/control", R_OK | W_OK) < 0 &&
-	    (errno == EACCES || errno == EPERM)) {
-		err = -errno;
+	err = dmcaps_dm_control_access(ctx);
+	if (err) {
 		log_err(ctx, "Loading a table needs root.");
 		return err;
 	}
 
-	load_enter(ctx);
+	dmcaps_dm_enter(ctx);
 	if (getenv("DM_DISABLE_UDEV") || access("/run/udev/control", F_OK) < 0)
 		dm_udev_set_sync_support(0);
 
@@ -314,6 +271,7 @@ state:
 out:
 	if (kfd >= 0)
 		close(kfd);
-	load_leave();
+	dm_lib_release();
+	dmcaps_dm_leave();
 	return err;
 }
