@@ -100,3 +100,19 @@ not() {
 	fi
 	return 0
 }
+
+# dmcaps_setup: for suites that run the tool. Skips (with the reason) when
+# run.sh was not given --build, sets $DMCAPS, starts from nothing and makes
+# the three devices those suites use: ufs0 (AES-256-XTS and Adiantum at
+# 4096, DUN 8, 16 slots), emmc0 (AES-256-XTS at 512 and 4096, DUN 4,
+# 8 slots) and plain0 (no inline crypto).
+dmcaps_setup() {
+	[ -x "${DMCAPS_BUILD:-}/src/dmcaps" ] ||
+		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
+	DMCAPS=$DMCAPS_BUILD/src/dmcaps
+	export LC_ALL=C
+	vm_cleanup
+	nb_create ufs0 64 "AES-256-XTS=4096 Adiantum=4096" 8 16
+	nb_create emmc0 64 "AES-256-XTS=512,4096" 4 8
+	nb_create plain0 64 ""
+}

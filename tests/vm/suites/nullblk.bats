@@ -94,6 +94,15 @@ add_key() {
 	echo "$out" | sed -n 's/.*identifier \([0-9a-f]*\).*/\1/p'
 }
 
+# enc_dir MNT [POLICY_OPTIONS]: adds $KEY and makes MNT/enc a directory
+# encrypted with it (v2 policy, set_encpolicy options added); the key
+# identifier is left in $id for rm_enckey.
+enc_dir() {
+	id=$(add_key "$1") || return 1
+	mkdir "$1/enc" &&
+		xfs_io -c "set_encpolicy -v 2 ${2:+$2 }$id" "$1/enc"
+}
+
 # marker_file PATH SIZE_KB
 marker_file() {
 	yes "$MARKER" | head -c "$(($2 * 1024))" > "$1"
@@ -374,9 +383,7 @@ fscrypt_roundtrip() {
 	nbc_make nbc0 "crypto_modes=AES-256-XTS=4096" crypto_num_keyslots=1
 	nbc_on nbc0
 	fs_make nbc0 /tmp/nbc-mnt0
-	id=$(add_key /tmp/nbc-mnt0)
-	mkdir /tmp/nbc-mnt0/enc
-	xfs_io -c "set_encpolicy -v 2 $id" /tmp/nbc-mnt0/enc
+	enc_dir /tmp/nbc-mnt0
 	for i in 1 2 3 4; do
 		marker_file "/tmp/nbc-mnt0/enc/f$i" $((i * 16))
 	done
@@ -395,9 +402,7 @@ fscrypt_roundtrip() {
 	nbc_make nbc0 "crypto_modes=AES-256-XTS=512"
 	nbc_on nbc0
 	fs_make nbc0 /tmp/nbc-mnt0
-	id=$(add_key /tmp/nbc-mnt0)
-	mkdir /tmp/nbc-mnt0/enc
-	xfs_io -c "set_encpolicy -v 2 $id" /tmp/nbc-mnt0/enc
+	enc_dir /tmp/nbc-mnt0
 	marker_file /tmp/nbc-mnt0/enc/secret 256
 	drop_caches
 	cmp /tmp/nbc-mnt0/enc/secret <(expected_marker 256)
@@ -485,9 +490,7 @@ interop() {
 	nbc_make nbc0 "crypto_modes=AES-256-XTS=4096" crypto_max_dun_bytes=4
 	nbc_on nbc0
 	fs_make nbc0 /tmp/nbc-mnt0 -O stable_inodes
-	id=$(add_key /tmp/nbc-mnt0)
-	mkdir /tmp/nbc-mnt0/enc
-	xfs_io -c "set_encpolicy -v 2 -f 8 $id" /tmp/nbc-mnt0/enc
+	enc_dir /tmp/nbc-mnt0 "-f 8"
 	marker_file /tmp/nbc-mnt0/enc/secret 64
 	drop_caches
 	cmp /tmp/nbc-mnt0/enc/secret <(expected_marker 64)
@@ -498,9 +501,7 @@ interop() {
 	nbc_make nbc0 "crypto_modes=AES-256-XTS=4096"
 	nbc_on nbc0
 	fs_make nbc0 /tmp/nbc-mnt0
-	id=$(add_key /tmp/nbc-mnt0)
-	mkdir /tmp/nbc-mnt0/enc
-	xfs_io -c "set_encpolicy -v 2 $id" /tmp/nbc-mnt0/enc
+	enc_dir /tmp/nbc-mnt0
 	xfs_io -f -d -c "pwrite -q -S 0x5a -b 65536 0 1m" /tmp/nbc-mnt0/enc/dio
 	enc=$(ctr nbc0 data_units_encrypted)
 	[ "$enc" -ge 256 ]
@@ -517,9 +518,7 @@ interop() {
 	nbc_make nbc0 "crypto_modes=AES-256-XTS=4096"
 	nbc_on nbc0
 	fs_make nbc0 /tmp/nbc-mnt0
-	id=$(add_key /tmp/nbc-mnt0)
-	mkdir /tmp/nbc-mnt0/enc
-	xfs_io -c "set_encpolicy -v 2 $id" /tmp/nbc-mnt0/enc
+	enc_dir /tmp/nbc-mnt0
 	marker_file /tmp/nbc-mnt0/enc/secret 64
 	umount /tmp/nbc-mnt0
 	[ "$(ctr nbc0 data_units_encrypted)" -gt 0 ]
@@ -541,9 +540,7 @@ unplug_mounted() {
 	nbc_make nbc0 "crypto_modes=AES-256-XTS=4096" crypto_num_keyslots="$1"
 	nbc_on nbc0
 	fs_make nbc0 /tmp/nbc-mnt0
-	id=$(add_key /tmp/nbc-mnt0)
-	mkdir /tmp/nbc-mnt0/enc
-	xfs_io -c "set_encpolicy -v 2 $id" /tmp/nbc-mnt0/enc
+	enc_dir /tmp/nbc-mnt0
 	marker_file /tmp/nbc-mnt0/enc/secret 256
 	sync
 	cat /tmp/nbc-mnt0/enc/secret > /dev/null

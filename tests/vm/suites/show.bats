@@ -17,14 +17,7 @@ setup_file() {
 }
 
 setup() {
-	[ -x "${DMCAPS_BUILD:-}/src/dmcaps" ] ||
-		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
-	DMCAPS=$DMCAPS_BUILD/src/dmcaps
-	export LC_ALL=C
-	vm_cleanup
-	nb_create ufs0 64 "AES-256-XTS=4096 Adiantum=4096" 8 16
-	nb_create emmc0 64 "AES-256-XTS=512,4096" 4 8
-	nb_create plain0 64 ""
+	dmcaps_setup
 }
 
 teardown() {
