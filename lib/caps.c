@@ -20,6 +20,12 @@ const char *const dmcaps_known_modes[DMCAPS_NUM_KNOWN_MODES] = {
 	"SM4-XTS",
 };
 
+/* Key size in bytes of each known mode, in the same order (the kernel's
+ * blk_crypto_modes[].keysize). */
+static const unsigned int known_mode_key_sizes[DMCAPS_NUM_KNOWN_MODES] = {
+	64, 16, 32, 32,
+};
+
 /* A mode a newer kernel knows and we do not: carried through by name. */
 struct extra_mode {
 	char *name;
@@ -48,6 +54,16 @@ static int known_index(const char *mode)
 		if (!strcmp(dmcaps_known_modes[i], mode))
 			return i;
 	return -1;
+}
+
+DMCAPS_EXPORT int dmcaps_mode_key_size(const char *mode)
+{
+	int i;
+
+	if (!mode)
+		return -EINVAL;
+	i = known_index(mode);
+	return i < 0 ? -ENOENT : (int)known_mode_key_sizes[i];
 }
 
 static struct extra_mode *extra_find(const struct dmcaps_set *set,

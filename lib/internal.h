@@ -164,4 +164,19 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 			    const char *type, const char *params,
 			    struct dmcaps_dev **extra_devs, size_t nextra);
 
+/* ---- key.c, evict.c ---------------------------------------------------- */
+
+/* A raw key's bytes (dmcaps_key_size() of them); NULL for a keyring key. */
+const void *dmcaps_key_bytes(const struct dmcaps_key *key);
+
+struct blk_crypto_evict_key_arg;
+struct blk_crypto_evict_failure;
+/* The kernel request for @cfg and @key, with room for @nentries failures
+ * at @entries. -EINVAL when @cfg's mode does not fit the request. */
+int dmcaps_evict_arg_build(const struct dmcaps_key_config *cfg,
+			   const struct dmcaps_key *key,
+			   struct blk_crypto_evict_key_arg *arg,
+			   struct blk_crypto_evict_failure *entries,
+			   size_t nentries);
+
 #endif

@@ -530,6 +530,102 @@ int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 		const struct dmcaps_table *table, unsigned int flags,
 		struct dmcaps_load_state *state);
 
+/* ------------------------------------------------------------------------ */
+/* Keys and key eviction                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* The key size in bytes of a mode dmcaps knows ("AES-256-XTS": 64);
+ * -ENOENT for a mode it does not know (a newer kernel's: the kernel then
+ * checks the size), -EINVAL for NULL. */
+int dmcaps_mode_key_size(const char *mode);
+
+/*
+ * A key to evict: raw bytes held in locked memory and wiped when freed, or
+ * a kernel keyring key that the kernel reads itself, so that its bytes
+ * never pass through this process. Key material never appears in a log
+ * message.
+ */
+struct dmcaps_key;
+
+/* The largest raw key a mode may have (the kernel's BLK_CRYPTO_MAX_KEY_SIZE). */
+#define DMCAPS_KEY_MAX_SIZE	64
+
+/*
+ * Reads a raw key from the file @path ("-": standard input). With @size > 0
+ * the file must hold exactly @size bytes: -EMSGSIZE otherwise, with a
+ * message giving both sizes. With @size 0 (a mode dmcaps does not know)
+ * it may hold 1..DMCAPS_KEY_MAX_SIZE bytes. The bytes are read straight
+ * into locked memory.
+ */
+int dmcaps_key_read_file(struct dmcaps_ctx *ctx, const char *path, size_t size,
+			 struct dmcaps_key **key);
+
+/*
+ * Finds a key in the caller's keyrings (as request_key(2) searches them)
+ * from "TYPE:DESCRIPTION", TYPE "logon" or "user" (a logon description has
+ * a prefix of its own: "logon:fscrypt:k1"). -EINVAL for another form or
+ * type, -ENOKEY (with a message) when no such key is found.
+ */
+int dmcaps_key_from_keyring(struct dmcaps_ctx *ctx, const char *type_desc,
+			    struct dmcaps_key **key);
+void dmcaps_key_free(struct dmcaps_key *key);
+/* A keyring key's serial number; 0 for a raw key. */
+int32_t dmcaps_key_keyring_id(const struct dmcaps_key *key);
+/* A raw key's size; 0 for a keyring key. */
+size_t dmcaps_key_size(const struct dmcaps_key *key);
+
+/* How an inline-encryption key was set up for I/O: its mode (as sysfs
+ * spells it), data-unit size in bytes and DUN width in bytes. A keyslot
+ * matches only when all three and the key's bytes are the same. */
+struct dmcaps_key_config {
+	const char *mode;
+	unsigned int data_unit_size;
+	unsigned int dun_bytes;
+};
+
+struct dmcaps_evict_result;
+
+/*
+ * Evicts every inline-encryption keyslot programmed with @key under @cfg
+ * on block device @dev, through the kernel's BLKCRYPTOEVICTKEY (a kernel
+ * with the dmcaps series). On a DM device the kernel forwards the request
+ * to every device below its live table, through stacked DM. Keyslots in
+ * use by I/O are left programmed and counted as busy. A key found nowhere
+ * is success with nothing evicted. Needs CAP_SYS_ADMIN.
+ *
+ * Returns 0 and a result, or the kernel's -errno after a message naming
+ * @dev and the cause (dmcaps_evict_strerror()): -ENOTTY when the kernel
+ * lacks the interface (-EINVAL too: such a kernel hands the unknown ioctl
+ * to the driver, and some drivers answer EINVAL); -EOPNOTSUPP when the device has no inline crypto
+ * for @cfg; -ENOENT, -EMSGSIZE, -EDOM, -ERANGE for a mode, key size,
+ * data-unit size or DUN width the kernel refuses; -ENOKEY, -EKEYREJECTED,
+ * -EKEYREVOKED, -EKEYEXPIRED, -EACCES for a keyring key it cannot use;
+ * -EPERM without CAP_SYS_ADMIN. -ENOTSUP with a sysroot other than "/".
+ */
+int dmcaps_evict_key(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+		     const struct dmcaps_key_config *cfg,
+		     const struct dmcaps_key *key,
+		     struct dmcaps_evict_result **result);
+void dmcaps_evict_result_free(struct dmcaps_evict_result *result);
+
+unsigned int dmcaps_evict_result_evicted(const struct dmcaps_evict_result *r);
+unsigned int dmcaps_evict_result_busy(const struct dmcaps_evict_result *r);
+/* Devices whose keyslots were searched (DM devices are passed through,
+ * not counted). */
+unsigned int dmcaps_evict_result_devices(const struct dmcaps_evict_result *r);
+/* Devices where eviction failed; the first ones with their device number
+ * and -errno (the kernel reports at most a fixed number of them: the
+ * count may exceed the entries available, whose number is returned by
+ * dmcaps_evict_result_failure_entries()). */
+unsigned int dmcaps_evict_result_failures(const struct dmcaps_evict_result *r);
+size_t dmcaps_evict_result_failure_entries(const struct dmcaps_evict_result *r);
+int dmcaps_evict_result_failure(const struct dmcaps_evict_result *r, size_t idx,
+				dev_t *devno, int *error);
+
+/* What an error of dmcaps_evict_key() means, in the words of the kernel
+ * interface ("the kernel does not know this mode"); strerror() for others. */
+const char *dmcaps_evict_strerror(int error);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,6 +27,7 @@ static const struct dmcaps_command *commands[] = {
 	&show_command,
 	&check_command,
 	&load_command,
+	&evict_command,
 	NULL,
 };
 
@@ -184,7 +185,14 @@ static void print_exit_status(void)
 	      "     load --check-crypto: refused, nothing loaded\n"
 	      " 12  check: cannot tell\n"
 	      " 13  load: the kernel refused the table; the device is unchanged\n"
-	      " 14  load --resume: loaded but not resumed; the state is printed\n",
+	      " 14  load --resume: loaded but not resumed; the state is printed\n"
+	      " 15  evict: keyslots holding the key are in use and were left\n"
+	      "     programmed\n"
+	      " 16  evict: eviction failed on some devices (they are named)\n"
+	      " 17  evict: the kernel has no key-eviction interface\n"
+	      " 18  evict: the device has no inline crypto for that mode, data-unit\n"
+	      "     size and DUN width\n"
+	      " 19  evict: the keyring key is missing or cannot be used\n",
 	      stdout);
 }
 

@@ -28,6 +28,16 @@ enum dmcaps_exit {
 					   the device is as it was */
 	EXIT_DMCAPS_RESUME_FAILED = 14,	/* load --resume: loaded, not resumed;
 					   the state is printed */
+	/* evict: */
+	EXIT_DMCAPS_EVICT_BUSY	= 15,	/* keyslots holding the key are in use
+					   and were left programmed */
+	EXIT_DMCAPS_EVICT_FAILED = 16,	/* eviction failed on some devices */
+	EXIT_DMCAPS_EVICT_NO_INTERFACE = 17, /* the kernel lacks
+					   BLKCRYPTOEVICTKEY */
+	EXIT_DMCAPS_EVICT_UNSUPPORTED = 18, /* the device has no inline crypto
+					   for the key's configuration */
+	EXIT_DMCAPS_EVICT_BAD_KEY = 19,	/* the keyring key is missing or not
+					   usable */
 };
 
 /* Exit status of a verdict (check). */
