@@ -21,7 +21,7 @@ complete_words() {
 }
 
 @test "completion: commands are only the existing ones" {
-	[ "$(complete_words dmcaps "")" = "show|check|load" ]
+	[ "$(complete_words dmcaps "")" = "show|check|load|evict" ]
 }
 
 @test "completion: check and load options, devices then table files" {
@@ -62,4 +62,19 @@ complete_words() {
 	assert_contains "$output" "sda1"
 	assert_contains "$output" "/dev/mapper/lin"
 	[ "$(complete_words dmcaps --sysroot "$PHONE" show /dev/mapper/my)" = '/dev/mapper/my\ vol' ]
+}
+
+@test "completion: evict options, modes, sizes, key sources, devices" {
+	run complete_words dmcaps evict --
+	for opt in --mode --data-unit-size --dun-bytes --key-file --key-desc --json --pairs; do
+		assert_contains "$output" "$opt"
+	done
+	[ "$(complete_words dmcaps evict --mode Ad)" = "Adiantum" ]
+	[ "$(complete_words dmcaps evict -m AES-1)" = "AES-128-CBC-ESSIV" ]
+	[ "$(complete_words dmcaps evict --data-unit-size 40)" = "4096" ]
+	[ "$(complete_words dmcaps evict --key-desc lo)" = "logon:" ]
+	cd "$BATS_TEST_TMPDIR" && touch home.key
+	[ "$(complete_words dmcaps evict --key-file hom)" = "home.key" ]
+	# after an option's argument, the device
+	[ "$(complete_words dmcaps --sysroot "$PHONE" evict --mode Adiantum /dev/mapper/my)" = '/dev/mapper/my\ vol' ]
 }
