@@ -139,7 +139,8 @@ DMCAPS_EXPORT int dmcaps_evict_key(struct dmcaps_ctx *ctx, struct dmcaps_dev *de
 	close(fd);
 	if (r) {
 		log_err(ctx, "%s: cannot evict the key: %s.",
-			dmcaps_dev_kname(dev), dmcaps_evict_strerror(r));
+			dmcaps_dev_dm_name(dev) ?: dmcaps_dev_kname(dev),
+			dmcaps_evict_strerror(r));
 		goto out;
 	}
 	res->evicted = arg.slots_evicted;
