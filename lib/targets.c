@@ -58,6 +58,21 @@ static bool dev(struct args *a)
 	return push_dev(a, a->argv[a->pos++]);
 }
 
+/*
+ * A device the target opens but never sends its bios' data to (e.g. a
+ * thin-pool's metadata device): its iterate_devices leaves it out, so it
+ * takes no part in the inline crypto intersection and is not listed.
+ */
+static bool aside_dev(struct args *a)
+{
+	if (a->why)
+		return false;
+	if (a->pos >= a->argc)
+		return fail(a, "too few arguments: device missing");
+	a->pos++;
+	return true;
+}
+
 /* raid's metadata/data slots accept '-' for "none". */
 static bool dev_or_dash(struct args *a)
 {
@@ -256,11 +271,12 @@ static bool p_one_dev(struct args *a)
 /* <metadata dev> <data dev> <block size> <low water mark> [<#features> <features>] */
 static bool p_thin_pool(struct args *a)
 {
-	return dev(a) && dev(a) && num(a, NULL) && num(a, NULL) &&
+	return aside_dev(a) && dev(a) && num(a, NULL) && num(a, NULL) &&
 	       opt_group(a, NULL) && end(a);
 }
 
-/* <pool dev> <dev id> [<external origin dev>] */
+/* <pool dev> <dev id> [<external origin dev>]: reads of unprovisioned blocks
+ * go to the origin, which kernel-patches/0021 counts in the intersection. */
 static bool p_thin(struct args *a)
 {
 	if (!dev(a) || !num(a, NULL))
@@ -478,9 +494,9 @@ static const struct target_type target_types[] = {
 	{ "snapshot",		false,	{ 0 },		p_snapshot },
 	{ "snapshot-merge",	false,	{ 0 },		p_snapshot },
 	{ "snapshot-origin",	false,	{ 0 },		p_one_dev },
-	{ "thin-pool",		false,	{ 0 },		p_thin_pool },
-	/* Upstream gained DM_TARGET_PASSES_CRYPTO for thin in 2025, not 6.12. */
-	{ "thin",		false,	{ 0 },		p_thin },
+	/* Upstream since 6.17 (2025); kernel-patches/0020 backports it. */
+	{ "thin-pool",		false,	{ 1, 24, 0 },	p_thin_pool },
+	{ "thin",		false,	{ 1, 24, 0 },	p_thin },
 	{ "raid",		false,	{ 0 },		p_raid },
 	{ "cache",		false,	{ 0 },		p_cache },
 	{ "writecache",		false,	{ 0 },		p_writecache },

@@ -69,8 +69,9 @@ static const struct good good[] = {
 	  "8:0|8:16" },
 	{ "snapshot-merge", "8:0 8:16 P 8", "8:0|8:16" },
 	{ "snapshot-origin", "8:0", "8:0" },
-	{ "thin-pool", "8:0 8:16 128 0", "8:0|8:16" },
-	{ "thin-pool", "8:0 8:16 128 32768 1 skip_block_zeroing", "8:0|8:16" },
+	/* the metadata device takes no part in the intersection */
+	{ "thin-pool", "8:0 8:16 128 0", "8:16" },
+	{ "thin-pool", "8:0 8:16 128 32768 1 skip_block_zeroing", "8:16" },
 	{ "thin", "253:3 1", "253:3" },
 	{ "thin", "253:3 1 8:32", "253:3|8:32" },
 	{ "raid", "raid1 1 2048 2 - 8:0 - 8:16", "8:0|8:16" },

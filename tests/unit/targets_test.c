@@ -90,6 +90,22 @@ static void test_series_6_12(void **st)
 	done(s);
 }
 
+/* thin and thin-pool pass from 1.24.0 (kernel-patches/0020); 6.12.117
+ * has both at 1.23.0. */
+static void test_thin(void **st)
+{
+	struct state *s = fixture("6.12.117\n",
+				  "thin-pool        v1.23.0\nthin             v1.23.0\n");
+
+	assert_int_equal(passes(s, "thin-pool"), DMCAPS_PASSES_NO);
+	assert_int_equal(passes(s, "thin"), DMCAPS_PASSES_NO);
+	done(s);
+	s = fixture("6.12.117\n", "thin-pool        v1.24.0\nthin             v1.24.0\n");
+	assert_int_equal(passes(s, "thin-pool"), DMCAPS_PASSES_YES);
+	assert_int_equal(passes(s, "thin"), DMCAPS_PASSES_YES);
+	done(s);
+}
+
 static void test_later_versions(void **st)
 {
 	static const char *const yes[] = {
@@ -256,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_zero_error),
 		cmocka_unit_test(test_stock_6_12),
 		cmocka_unit_test(test_series_6_12),
+		cmocka_unit_test(test_thin),
 		cmocka_unit_test(test_later_versions),
 		cmocka_unit_test(test_other_kernels),
 		cmocka_unit_test(test_missing_files),
