@@ -101,12 +101,17 @@ static const char *dev_label(const struct dmcaps_dev *d)
 	return dmcaps_dev_dm_name(d) ?: dmcaps_dev_kname(d);
 }
 
-/* The name of the device with number @devno, or "MAJ:MIN". */
-static void devno_label(struct dmcaps_ctx *ctx, dev_t devno, char *buf,
-			size_t len)
+/* Failure @idx of @res: the device's name ("nullb1 (252:1)", or "MAJ:MIN"
+ * when it is gone) in @buf, and its error as strerror() words. */
+static const char *failure_at(struct dmcaps_ctx *ctx,
+			      const struct dmcaps_evict_result *res, size_t idx,
+			      char *buf, size_t len)
 {
 	struct dmcaps_dev *d;
+	dev_t devno = 0;
+	int err = 0;
 
+	dmcaps_evict_result_failure(res, idx, &devno, &err);
 	library_log_demote_errors(true);
 	if (!dmcaps_dev_lookup_devno(ctx, devno, &d))
 		snprintf(buf, len, "%s (%u:%u)", dev_label(d), major(devno),
@@ -114,6 +119,7 @@ static void devno_label(struct dmcaps_ctx *ctx, dev_t devno, char *buf,
 	else
 		snprintf(buf, len, "%u:%u", major(devno), minor(devno));
 	library_log_demote_errors(false);
+	return strerror(err < 0 ? -err : err);
 }
 
 enum { ECOL_ITEM, ECOL_DEVICE, ECOL_MODE, ECOL_DUS, ECOL_DUN, ECOL_EVICTED,
@@ -173,17 +179,14 @@ static int print_machine(struct dmcaps_ctx *ctx, const struct dmcaps_dev *dev,
 
 	for (i = 0; i < dmcaps_evict_result_failure_entries(res); i++) {
 		char label[128];
-		dev_t devno;
-		int err;
+		const char *why = failure_at(ctx, res, i, label, sizeof(label));
 
-		dmcaps_evict_result_failure(res, i, &devno, &err);
-		devno_label(ctx, devno, label, sizeof(label));
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			goto out;
 		scols_line_set_data(ln, ECOL_ITEM, "failure");
 		scols_line_set_data(ln, ECOL_DEVICE, label);
-		scols_line_set_data(ln, ECOL_ERROR, strerror(err < 0 ? -err : err));
+		scols_line_set_data(ln, ECOL_ERROR, why);
 	}
 	r = scols_print_table(tb) ? EXIT_DMCAPS_FAILURE : 0;
 out:
@@ -216,13 +219,9 @@ static void print_text(struct dmcaps_ctx *ctx, const struct dmcaps_dev *dev,
 
 	for (i = 0; i < dmcaps_evict_result_failure_entries(res); i++) {
 		char label[128];
-		dev_t devno;
-		int err;
+		const char *why = failure_at(ctx, res, i, label, sizeof(label));
 
-		dmcaps_evict_result_failure(res, i, &devno, &err);
-		devno_label(ctx, devno, label, sizeof(label));
-		log_err("%s: eviction failed on %s: %s", dev_label(dev), label,
-			strerror(err < 0 ? -err : err));
+		log_err("%s: eviction failed on %s: %s", dev_label(dev), label, why);
 	}
 	if (dmcaps_evict_result_failures(res) > i)
 		log_err("%s: eviction failed on %u more devices", dev_label(dev),

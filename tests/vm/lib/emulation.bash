@@ -78,6 +78,22 @@ crypto_sysfs() {
 	echo "${out}dun_bits=$(cat "$d/max_dun_bits") slots=$(cat "$d/num_keyslots")"
 }
 
+# linear_interleaved NAME DEV... : a dm-linear device of 1 MiB chunks taken
+# from each device in turn (16 per device), so that any file of a few MiB
+# lands on every device.
+linear_interleaved() {
+	local name=$1 table= start=0 i d sect_per_mb=2048
+	shift
+	for i in $(seq 0 15); do
+		for d in "$@"; do
+			table="$table$start $sect_per_mb linear /dev/$d $((i * sect_per_mb))
+"
+			start=$((start + sect_per_mb))
+		done
+	done
+	dmsetup create "$name" --table "$table"
+}
+
 # Kernel log lines since mark_log.
 mark_log() { LOG_MARK=$(dmesg | wc -l); }
 log_since_mark() { dmesg | tail -n +"$((LOG_MARK + 1))"; }

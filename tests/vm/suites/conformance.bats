@@ -25,21 +25,6 @@ make_pair() {
 	nb_create emmc0 64 "AES-256-XTS=4096 SM4-XTS=4096" 4 8
 }
 
-# linear_interleaved NAME DEV... : 1 MiB chunks taken from each device in
-# turn, so that any file of a few MiB lands on every device.
-linear_interleaved() {
-	local name=$1 table= start=0 i d
-	shift
-	for i in $(seq 0 15); do
-		for d in "$@"; do
-			table="$table$start $SECT_PER_MB linear /dev/$d $((i * SECT_PER_MB))
-"
-			start=$((start + SECT_PER_MB))
-		done
-	done
-	dmsetup create "$name" --table "$table"
-}
-
 @test "dm-linear over two emulated devices exposes exactly their intersection" {
 	make_pair
 	dmsetup create pair --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0

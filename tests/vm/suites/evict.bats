@@ -44,21 +44,6 @@ teardown() {
 	rm -f "$MASTER" "$INLINE_KEY"
 }
 
-# linear_over NAME DEV... : 1 MiB chunks from each device in turn, so that a
-# file of a few MiB lands on all of them.
-linear_over() {
-	local name=$1 table= start=0 i d
-	shift
-	for i in $(seq 0 15); do
-		for d in "$@"; do
-			table="$table$start $SECT_PER_MB linear /dev/$d $((i * SECT_PER_MB))
-"
-			start=$((start + SECT_PER_MB))
-		done
-	done
-	dmsetup create "$name" --table "$table"
-}
-
 # fscrypt_lblk64 DEV: ext4 on DEV with an IV_INO_LBLK_64 policy on
 # $MNT/secret, whose inline-encryption key is one per mode, derived from the
 # master key and the file system's UUID; writes a 4 MiB file there ($SUM)
@@ -98,7 +83,7 @@ read_back() {
 @test "evict over dm-linear on two devices empties the keyslots on both; the next read reprograms" {
 	nb_create legA 64 "AES-256-XTS=4096" 8 4
 	nb_create legB 64 "AES-256-XTS=4096" 8 4
-	linear_over fs legA legB
+	linear_interleaved fs legA legB
 	fscrypt_lblk64 /dev/mapper/fs
 	for d in legA legB; do
 		nb_counters $d
@@ -135,7 +120,7 @@ read_back() {
 @test "evict through linear over linear reaches the leaves" {
 	nb_create legA 64 "AES-256-XTS=4096" 8 4
 	nb_create legB 64 "AES-256-XTS=4096" 8 4
-	linear_over mid legA legB
+	linear_interleaved mid legA legB
 	dmsetup create top --table "0 $((32 * SECT_PER_MB)) linear /dev/mapper/mid 0"
 	[ "$(crypto_sysfs "$(dm_kname top)")" = "AES-256-XTS=0x1000 dun_bits=64 slots=0" ]
 	fscrypt_lblk64 /dev/mapper/top
@@ -158,7 +143,7 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 @test "a key programmed nowhere: success, nothing evicted, said clearly" {
 	nb_create legA 64 "AES-256-XTS=4096" 8 4
 	nb_create legB 64 "AES-256-XTS=4096" 8 4
-	linear_over fs legA legB
+	linear_interleaved fs legA legB
 	fscrypt_lblk64 /dev/mapper/fs
 	head -c 64 /dev/urandom > /var/tmp/dmcaps-other.key
 	eA=$(nb_counter legA keyslot_evictions)
@@ -180,7 +165,7 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 @test "a keyring key (logon) evicts like the raw key; the kernel reads it" {
 	nb_create legA 64 "AES-256-XTS=4096" 8 4
 	nb_create legB 64 "AES-256-XTS=4096" 8 4
-	linear_over fs legA legB
+	linear_interleaved fs legA legB
 	fscrypt_lblk64 /dev/mapper/fs
 	run --separate-stderr keyctl session - bash -c "
 		keyctl padd logon dmcaps:evict @s < '$INLINE_KEY' >/dev/null &&
