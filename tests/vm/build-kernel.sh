@@ -131,6 +131,14 @@ build() {
 
 ensure_packages
 [ -f "$tarball" ] || die "$tarball not found (package linux-source-6.12)"
+# One build at a time per cache: two runs (a test and a demo, two
+# checkouts) would reset the tree or run make in the same O= dir at once.
+mkdir -p "$cache"
+exec 9> "$cache/lock"
+if ! flock -n 9; then
+	log "waiting for another build in $cache to finish"
+	flock 9
+fi
 import_pristine
 apply_series
 configure
