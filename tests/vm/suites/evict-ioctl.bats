@@ -366,3 +366,37 @@ $((n / 2)) $((n - n / 2)) linear /dev/mapper/lower $((n / 2))"
 	umount "$MNT"
 	log_clean
 }
+
+@test "a device that fails to evict is named with its errno; the others are still evicted" {
+	local mm pr
+	[ -e "$NULLB/nb1/crypto_evict_error" ] ||
+		skip "null_blk without crypto_evict_error (kernel-patches 0019)"
+	linear fs /dev/nb0 /dev/nb1
+	fs_setup /dev/mapper/fs
+	mm=$(printf '%d:%d' "0x$(stat -L -c %t /dev/nb1)" "0x$(stat -L -c %T /dev/nb1)")
+	echo 5 > "$NULLB/nb1/crypto_evict_error"	# EIO
+	ev /dev/mapper/fs --key-file "$INLINE"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "evicted=1 busy=0 visited=2 failures=1" ]
+	[ "${lines[1]}" = "failure $mm errno=EIO" ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(nb_counter nb0 keyslot_evictions)" -eq 1 ]
+	[ "$(nb_counter nb1 keyslot_evictions)" -eq 0 ]
+
+	# the failed slot is not trusted any more: the next read programs it
+	echo 0 > "$NULLB/nb1/crypto_evict_error"
+	pr=$(nb_counter nb1 keyslot_programs)
+	reread
+	[ "$(nb_counter nb1 keyslot_programs)" -gt "$pr" ]
+
+	# no room for the failure: counted, not written
+	echo 22 > "$NULLB/nb1/crypto_evict_error"
+	expect_ok "evicted=1 busy=0 visited=2 failures=1" /dev/mapper/fs --key-file "$INLINE" --failures 0
+	[ "${#lines[@]}" -eq 1 ]
+	echo 0 > "$NULLB/nb1/crypto_evict_error"
+	reread
+	expect_ok "evicted=2 busy=0 visited=2 failures=0" /dev/mapper/fs --key-file "$INLINE"
+	reread
+	umount "$MNT"
+	log_clean
+}
