@@ -45,7 +45,7 @@ DMCAPS_EXPORT const char *dmcaps_evict_strerror(int error)
 		return "the data-unit size is not a power of two the kernel "
 		       "accepts";
 	case -ERANGE:
-		return "the DUN width is not between 1 and 32 bytes";
+		return "the DUN width is 0 or wider than the mode's IV";
 	case -ENOKEY:
 		return "no such key in the keyrings the kernel searched";
 	case -EKEYREJECTED:

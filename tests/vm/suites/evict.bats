@@ -250,7 +250,7 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 	run --separate-stderr "$DMCAPS" evict --mode AES-256-XTS --data-unit-size 4096 \
 		--dun-bytes 33 --key-file "$INLINE_KEY" fs
 	assert_status 1
-	assert_contains "$stderr" "DUN width is not between 1 and 32 bytes"
+	assert_contains "$stderr" "DUN width is 0 or wider than the mode's IV"
 	# a mode the device has no inline crypto for
 	head -c 32 "$INLINE_KEY" > /var/tmp/dmcaps-k32
 	run --separate-stderr "$DMCAPS" evict --mode Adiantum --data-unit-size 4096 \
@@ -268,6 +268,28 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 	assert_contains "$stderr" "holds 48 bytes; the mode's key is 64 bytes"
 
 	[ "$(nb_counter legA keyslot_evictions)" = "$e" ]
+	read_back
+}
+
+@test "a device where eviction fails is named with its error (exit 16); the others are still evicted" {
+	nb_create legA 64 "AES-256-XTS=4096" 8 4
+	nb_create legB 64 "AES-256-XTS=4096" 8 4
+	linear_interleaved fs legA legB
+	fscrypt_lblk64 /dev/mapper/fs
+	echo 5 > "$NULLB/legB/crypto_evict_error"	# EIO
+	eA=$(nb_counter legA keyslot_evictions)
+
+	run --separate-stderr "$DMCAPS" evict --pairs "${AES[@]}" --key-file "$INLINE_KEY" fs
+	echo "$output"; echo "$stderr"
+	echo 0 > "$NULLB/legB/crypto_evict_error"
+	assert_status 16
+	[ "$(pairs_value EVICTED)" = 1 ]
+	[ "$(pairs_value FAILURES)" = 1 ]
+	legB_devno=$(cat /sys/block/legB/dev)
+	assert_contains "$output" "ITEM=\"failure\" DEVICE=\"legB ($legB_devno)\""
+	assert_contains "$output" "Input/output error"
+	[ "$(nb_counter legA keyslot_evictions)" = $((eA + 1)) ]
+	# the key was unlinked on legB too: the next I/O programs it again
 	read_back
 }
 
