@@ -64,8 +64,11 @@ $sectors $sectors linear /dev/plain0 0"
 say "one leg without inline crypto removes everything:"
 show_sysfs "$(dmsetup info -c --noheadings -o blkdevname mixed)"
 
-run dmsetup create nopass --table "0 $sectors zero"
-say "a target that does not pass inline crypto (zero) exposes nothing:"
+# dm-crypt encrypts in software and does not pass inline crypto through. Its
+# key is a logon key in the keyring, so it is on no command line.
+head -c 64 /dev/urandom | keyctl padd logon demo:crypt @u > /dev/null
+run dmsetup create nopass --table "0 $sectors crypt aes-xts-plain64 :64:logon:demo:crypt 0 /dev/ufs0 0"
+say "a target that does not pass inline crypto (crypt, over ufs0) exposes nothing:"
 show_sysfs "$(dmsetup info -c --noheadings -o blkdevname nopass)"
 
 say "reloading 'both' with a table over plain0 would shrink its capabilities; the kernel refuses:"
@@ -107,3 +110,53 @@ else
 fi
 
 for d in both mixed nopass; do dmsetup remove "$d"; done
+
+if [ -x "$dmcaps" ]; then
+	tools=$(cd "$(dirname "$0")/../tests/vm/tools" && pwd)
+	say "Evicting a key from userspace. fscrypt on ext4 over dm-linear on two emulated
+devices (AES-256-XTS, 8-byte DUNs, 4 keyslots each), with an IV_INO_LBLK_64 policy:
+one inline-encryption key per mode, derived from the master key. fscrypt programs
+it into a keyslot of each device as it writes:"
+	emulate ufs1 "AES-256-XTS=4096" 8 4
+	emulate ufs2 "AES-256-XTS=4096" 8 4
+	# 1 MiB from each device in turn, so that any file lands on both
+	table=
+	for i in $(seq 0 31); do
+		table="$table$((i * 4096)) 2048 linear /dev/ufs1 $((i * 2048))
+$((i * 4096 + 2048)) 2048 linear /dev/ufs2 $((i * 2048))
+"
+	done
+	dmsetup create home --table "$table"
+	mkfs.ext4 -q -F -O encrypt,stable_inodes -b 4096 /dev/mapper/home
+	mount -o inlinecrypt /dev/mapper/home /tmp/demo-mnt
+	mkdir /tmp/demo-mnt/secret
+	head -c 64 /dev/urandom > /tmp/demo-key
+	id=$(xfs_io -c add_enckey /tmp/demo-mnt < /tmp/demo-key | sed -n 's/.*identifier \([0-9a-f]*\).*/\1/p')
+	xfs_io -r -c "set_encpolicy -v 2 -f 0x8 $id" /tmp/demo-mnt/secret
+	yes "secret data" | head -c $((8 * 1024 * 1024)) > /tmp/demo-mnt/secret/file
+	sync
+	for d in ufs1 ufs2; do
+		echo "$d: keys in keyslots $(cat "$nullb/$d/crypto_keys_programmed")"
+	done
+	python3 "$tools/fscrypt-inline-key.py" --master-key-file /tmp/demo-key \
+		--fs-device /dev/mapper/home --out /tmp/demo-inline-key
+	say "An administrator makes sure that key is gone from the hardware. The key comes
+from a file (or the keyring), never the command line; DM forwards the request
+to both devices:"
+	run "$dmcaps" evict --mode AES-256-XTS --data-unit-size 4096 --dun-bytes 8 \
+		--key-file /tmp/demo-inline-key home
+	for d in ufs1 ufs2; do
+		echo "$d: keys in keyslots $(cat "$nullb/$d/crypto_keys_programmed")," \
+			"evictions $(cat "$nullb/$d/crypto_keyslot_evictions")"
+	done
+	say "The next read programs the key again and decrypts correctly:"
+	echo 3 > /proc/sys/vm/drop_caches
+	cmp <(yes "secret data" | head -c $((8 * 1024 * 1024))) /tmp/demo-mnt/secret/file &&
+		echo "file reads back intact"
+	for d in ufs1 ufs2; do
+		echo "$d: keys in keyslots $(cat "$nullb/$d/crypto_keys_programmed")"
+	done
+	umount /tmp/demo-mnt
+	shred -u /tmp/demo-key /tmp/demo-inline-key
+	dmsetup remove home
+fi
