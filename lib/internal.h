@@ -111,11 +111,20 @@ struct dmcaps_dev *dmcaps_dev_find_dm_name(struct dmcaps_ctx *ctx, const char *n
 /* ---- targets.c ---------------------------------------------------------- */
 
 /*
+ * Whether a target of @type with these parameters (which
+ * dmcaps_target_type_devs() accepted) stays out of inline crypto although
+ * its type passes, e.g. dm-raid levels other than 1 and 10.
+ */
+bool dmcaps_target_opts_out(const char *type, char **argv, size_t argc);
+
+/*
  * Extracts the device arguments of a target's parameters. Returns 0 with
  * *devs (pointers into @argv, deduplicated by string) for a known type;
  * -EINVAL with *why set to a static/constant description of the fault;
  * -ENOENT for an unknown type (no devices known from the parameters).
- * *devs is malloc()ed (may be NULL when *ndevs is 0).
+ * *devs is malloc()ed (may be NULL when *ndevs is 0). The devices are those
+ * the target's iterate_devices names, which DM intersects: a thin-pool's or
+ * raid set's metadata devices and a raid journal are left out.
  */
 int dmcaps_target_type_devs(const char *type, char **argv, size_t argc,
 			    const char ***devs, size_t *ndevs, const char **why);

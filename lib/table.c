@@ -105,6 +105,9 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 		err = 0;
 	} else if (err) {
 		goto out;
+	} else if (t->passes == DMCAPS_PASSES_YES &&
+		   dmcaps_target_opts_out(type, argv, argc)) {
+		t->passes = DMCAPS_PASSES_NO;
 	}
 
 	for (i = 0; i < ndevs; i++) {

@@ -293,7 +293,7 @@ static bool raid_param_hook(struct args *a, size_t end_pos)
 	a->pos++;
 	if (a->pos >= end_pos)
 		return fail(a, "journal_dev without a device");
-	return dev(a);
+	return aside_dev(a);
 }
 
 /* <raid type> <#params> <params> <#devs> [<meta dev|-> <data dev|->]{#devs} */
@@ -307,10 +307,37 @@ static bool p_raid(struct args *a)
 		return fail(a, "zero raid devices");
 	if (n > a->argc)
 		return fail(a, "too few arguments for the number of raid devices");
+	/* metadata slots (superblock and bitmap, or '-') stay aside */
 	for (i = 0; i < n; i++)
-		if (!dev_or_dash(a) || !dev_or_dash(a))
+		if (!aside_dev(a) || !dev_or_dash(a))
 			return false;
 	return end(a);
+}
+
+/*
+ * dm-raid passes inline crypto only as raid1 or raid10, and not when the
+ * table asks for raid1 write-behind (kernel-patches/0023,
+ * rs_passes_crypto()): it writes every leg from a copy of the data without
+ * the encryption context. The kernel also refuses when write-behind is in
+ * effect from an existing bitmap superblock, and checks the level a set
+ * being taken over has now: only the metadata devices know those, so a
+ * table without max_write_behind over such metadata, or a takeover into
+ * raid1 or raid10, is predicted to pass. Called on parameters p_raid()
+ * accepted.
+ */
+static bool raid_opts_out(char **argv, size_t argc)
+{
+	uint64_t n;
+	size_t i;
+
+	if (argc < 2 || (strcmp(argv[0], "raid1") && strcmp(argv[0], "raid10")))
+		return true;
+	if (dmcaps_parse_u64(argv[1], &n))
+		return true;
+	for (i = 2; i < 2 + n && i < argc; i++)
+		if (!strcmp(argv[i], "max_write_behind"))
+			return true;
+	return false;
 }
 
 /* <metadata dev> <cache dev> <origin dev> <block size> <#features> <features>
@@ -497,7 +524,7 @@ static const struct target_type target_types[] = {
 	/* Upstream since 6.17 (2025); kernel-patches/0020 backports it. */
 	{ "thin-pool",		false,	{ 1, 24, 0 },	p_thin_pool },
 	{ "thin",		false,	{ 1, 24, 0 },	p_thin },
-	{ "raid",		false,	{ 0 },		p_raid },
+	{ "raid",		false,	{ 1, 16, 0 },	p_raid },
 	{ "cache",		false,	{ 0 },		p_cache },
 	{ "writecache",		false,	{ 0 },		p_writecache },
 	{ "era",		false,	{ 0 },		p_era },
@@ -706,6 +733,15 @@ DMCAPS_EXPORT enum dmcaps_passes dmcaps_target_type_passes(struct dmcaps_ctx *ct
 	if (tt->passes_6_12 || series_passes(ctx, tt))
 		return DMCAPS_PASSES_YES;
 	return DMCAPS_PASSES_NO;
+}
+
+/*
+ * A target of a passing type that does not pass with these parameters (the
+ * kernel's crypto_passthrough_off, kernel-patches/0022): only dm-raid.
+ */
+bool dmcaps_target_opts_out(const char *type, char **argv, size_t argc)
+{
+	return type && !strcmp(type, "raid") && raid_opts_out(argv, argc);
 }
 
 int dmcaps_target_type_devs(const char *type, char **argv, size_t argc,

@@ -75,10 +75,10 @@ static const struct good good[] = {
 	{ "thin", "253:3 1", "253:3" },
 	{ "thin", "253:3 1 8:32", "253:3|8:32" },
 	{ "raid", "raid1 1 2048 2 - 8:0 - 8:16", "8:0|8:16" },
-	{ "raid", "raid1 3 0 region_size 1024 2 8:1 8:0 8:17 8:16",
-	  "8:1|8:0|8:17|8:16" },
+	/* metadata and journal devices take no part in the intersection */
+	{ "raid", "raid1 3 0 region_size 1024 2 8:1 8:0 8:17 8:16", "8:0|8:16" },
 	{ "raid", "raid5_ls 3 64 journal_dev 8:64 3 - 8:0 - 8:16 - 8:32",
-	  "8:64|8:0|8:16|8:32" },
+	  "8:0|8:16|8:32" },
 	{ "cache", "8:0 8:16 8:32 512 1 writeback default 0", "8:0|8:16|8:32" },
 	{ "cache", "8:0 8:16 8:32 512 0 smq 2 migration_threshold 2048",
 	  "8:0|8:16|8:32" },
@@ -226,6 +226,37 @@ static void test_target_types_covered(void **st)
 			fail_msg("%s lacks a %s case", types[i], g ? "bad" : "good");
 	}
 	assert_false(dmcaps_target_type_known("vdo"));
+}
+
+/* dm-raid passes as raid1 and raid10 only, not with write-behind
+ * (kernel-patches/0023). */
+static void test_raid_opts_out(void **st)
+{
+	static const struct {
+		const char *params;
+		bool out;
+	} cases[] = {
+		{ "raid1 1 0 2 - 8:0 - 8:16", false },
+		{ "raid1 3 0 region_size 1024 2 8:1 8:0 8:17 8:16", false },
+		{ "raid10 5 128 raid10_copies 2 raid10_format near 2 - 8:0 - 8:16", false },
+		{ "raid1 5 0 write_mostly 1 max_write_behind 256 2 - 8:0 - 8:16", true },
+		{ "raid1 3 0 max_write_behind 0 2 - 8:0 - 8:16", true },
+		{ "raid0 1 128 2 - 8:0 - 8:16", true },
+		{ "raid5_ls 1 128 3 - 8:0 - 8:16 - 8:32", true },
+		{ "raid6_zr 1 128 4 - 8:0 - 8:16 - 8:32 - 8:48", true },
+		{ "raid4 1 128 3 - 8:0 - 8:16 - 8:32", true },
+	};
+	size_t i, argc;
+	char **argv;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(dmcaps_split_args(cases[i].params, &argv, &argc), 0);
+		if (dmcaps_target_opts_out("raid", argv, argc) != cases[i].out)
+			fail_msg("raid \"%s\": opts out %d, expected %d",
+				 cases[i].params, !cases[i].out, cases[i].out);
+		free(argv);
+	}
+	assert_false(dmcaps_target_opts_out("linear", NULL, 0));
 }
 
 static void test_passes(void **st)
@@ -413,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_target_types_bad),
 		cmocka_unit_test(test_target_types_covered),
 		cmocka_unit_test(test_passes),
+		cmocka_unit_test(test_raid_opts_out),
 		T(test_parse_table),
 		T(test_parse_table_bad),
 		T(test_parse_table_no_crash),

@@ -106,6 +106,18 @@ static void test_thin(void **st)
 	done(s);
 }
 
+/* raid passes from 1.16.0 (kernel-patches/0023); 6.12.117 has 1.15.1. */
+static void test_raid(void **st)
+{
+	struct state *s = fixture("6.12.117\n", "raid             v1.15.1\n");
+
+	assert_int_equal(passes(s, "raid"), DMCAPS_PASSES_NO);
+	done(s);
+	s = fixture("6.12.117\n", "raid             v1.16.0\n");
+	assert_int_equal(passes(s, "raid"), DMCAPS_PASSES_YES);
+	done(s);
+}
+
 static void test_later_versions(void **st)
 {
 	static const char *const yes[] = {
@@ -273,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_stock_6_12),
 		cmocka_unit_test(test_series_6_12),
 		cmocka_unit_test(test_thin),
+		cmocka_unit_test(test_raid),
 		cmocka_unit_test(test_later_versions),
 		cmocka_unit_test(test_other_kernels),
 		cmocka_unit_test(test_missing_files),
