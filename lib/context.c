@@ -53,6 +53,7 @@ DMCAPS_EXPORT void dmcaps_free(struct dmcaps_ctx *ctx)
 		return;
 	dmcaps_devs_free(ctx);
 	dmcaps_tversions_free(ctx);
+	dmcaps_kcaps_free_ctx(ctx);
 	free(ctx->sysroot);
 	free(ctx);
 }

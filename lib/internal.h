@@ -37,6 +37,9 @@ struct dmcaps_dev {
 	bool verdict_corrected;	/* and its cached caps were replaced */
 };
 
+struct dm_ioctl;
+struct ktype;
+
 struct dmcaps_ctx {
 	char *sysroot;		/* "/" for the running system, no trailing '/' otherwise */
 	bool running_system;
@@ -53,6 +56,14 @@ struct dmcaps_ctx {
 	bool series_kernel;	/* 6.12.y: our series' version markers apply */
 	struct dmcaps_tversion *tversions;
 	size_t ntversions;
+
+	/* DM_CRYPTO_CAPS (kcaps.c): probed once; the target type list */
+	bool kcaps_probed;
+	int kcaps_err;		/* 0: the kernel has it; -ENOTTY: it has not */
+	struct ktype *ktypes;
+	size_t nktypes;
+	/* Unit tests: replaces the ioctl (NULL: the real one). */
+	int (*kcaps_call)(struct dmcaps_ctx *ctx, struct dm_ioctl *dmi);
 };
 
 void dmcaps_log(struct dmcaps_ctx *ctx, int level, const char *fmt, ...)
@@ -146,6 +157,15 @@ void dmcaps_dm_leave(void);
 int dmcaps_dm_task_errno(struct dm_task *dmt, int saved);
 int dmcaps_dm_control_access(struct dmcaps_ctx *ctx);
 int dmcaps_dm_target_versions(struct dmcaps_ctx *ctx, char **text);
+
+/* ---- kcaps.c ------------------------------------------------------------ */
+
+/* Whether the running kernel's DM_CRYPTO_CAPS says @type passes inline
+ * crypto: 0 and *passes; -ENOENT when the type is not registered; the
+ * error of dmcaps_kernel_caps_available() when there is no kernel answer. */
+int dmcaps_kernel_type_passes(struct dmcaps_ctx *ctx, const char *type,
+			      enum dmcaps_passes *passes);
+void dmcaps_kcaps_free_ctx(struct dmcaps_ctx *ctx);
 
 /* ---- table.c ------------------------------------------------------------ */
 

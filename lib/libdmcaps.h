@@ -296,6 +296,70 @@ struct dmcaps_dev *dmcaps_target_dev(const struct dmcaps_target *t,
 				     size_t idx);
 
 /* ------------------------------------------------------------------------ */
+/* The kernel's own answer (DM_CRYPTO_CAPS)                                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A kernel with kernel-patches/0007 (device-mapper interface 4.49) reports
+ * itself, through the DM_CRYPTO_CAPS ioctl, what a DM device's live or
+ * inactive table exposes or would expose, per target whether it passes
+ * inline crypto, and what each device under it offers. Stock kernels have
+ * no such ioctl: there only the prediction is available.
+ *
+ * 0 when the running kernel has the ioctl; -ENOTTY when it has not (found
+ * out once per context); -ENOTSUP without device-mapper or with a sysroot
+ * other than "/"; -EACCES/-EPERM when this process may not ask (root
+ * needed). When it has the ioctl, dmcaps_target_type_passes() takes the
+ * kernel's word for every target type the kernel has registered.
+ */
+int dmcaps_kernel_caps_available(struct dmcaps_ctx *ctx);
+
+struct dmcaps_kernel_caps;
+
+/* One target of the table, as the kernel sees it. */
+struct dmcaps_kernel_target {
+	uint64_t start;		/* sectors */
+	uint64_t length;
+	const char *type;
+	bool passes;		/* DM_TARGET_PASSES_CRYPTO */
+	size_t first_dev;	/* its devices: [first_dev, first_dev + ndevs) */
+	size_t ndevs;
+};
+
+/* One device under a target, with what the kernel says it offers (the
+ * empty set when it has no inline crypto). */
+struct dmcaps_kernel_dev {
+	dev_t devno;
+	size_t target;		/* index of the target using it */
+	const struct dmcaps_set *caps;
+};
+
+/*
+ * Asks the kernel about @dev's live or inactive table. -ENOTTY (and the
+ * other errors of dmcaps_kernel_caps_available()) when it cannot be asked;
+ * -ENODATA when the device has no such table; -ENODEV when it is gone;
+ * -EINVAL when @dev is not a DM device; -EBADMSG for an answer the library
+ * cannot parse. Free with dmcaps_kernel_caps_free().
+ */
+int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+			    enum dmcaps_table_kind kind,
+			    struct dmcaps_kernel_caps **kcaps);
+void dmcaps_kernel_caps_free(struct dmcaps_kernel_caps *kcaps);
+
+/* What the table exposes (live) or would expose once resumed (inactive),
+ * computed by the kernel from the devices as they are now; and what the
+ * device's queue exposes now. Empty sets, never NULL. */
+const struct dmcaps_set *dmcaps_kernel_caps_table(const struct dmcaps_kernel_caps *kcaps);
+const struct dmcaps_set *dmcaps_kernel_caps_queue(const struct dmcaps_kernel_caps *kcaps);
+size_t dmcaps_kernel_caps_target_count(const struct dmcaps_kernel_caps *kcaps);
+const struct dmcaps_kernel_target *
+dmcaps_kernel_caps_target(const struct dmcaps_kernel_caps *kcaps, size_t idx);
+/* Devices in target order; a device used by two targets appears twice. */
+size_t dmcaps_kernel_caps_dev_count(const struct dmcaps_kernel_caps *kcaps);
+const struct dmcaps_kernel_dev *
+dmcaps_kernel_caps_dev(const struct dmcaps_kernel_caps *kcaps, size_t idx);
+
+/* ------------------------------------------------------------------------ */
 /* Prediction and explanation                                               */
 /* ------------------------------------------------------------------------ */
 

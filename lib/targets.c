@@ -555,15 +555,18 @@ bool dmcaps_target_type_known(const char *type)
 }
 
 /*
- * The hook for a patched kernel: its capability ioctl reports, per target,
- * whether the type passes crypto, which overrides the table below (a kernel
- * may carry more DM_TARGET_PASSES_CRYPTO patches than stock 6.12). Until the
- * ioctl is wired up there is no kernel answer.
+ * A patched kernel says itself which registered types pass crypto
+ * (DM_CRYPTO_CAPS' target type list), which overrides the table below: it
+ * may carry DM_TARGET_PASSES_CRYPTO patches we do not know of. A type it
+ * does not list (its module not loaded yet) and a kernel without the ioctl
+ * leave the answer to the table.
  */
 static int kernel_reported_passes(struct dmcaps_ctx *ctx, const char *type,
 				  enum dmcaps_passes *passes)
 {
-	return -ENOTSUP;
+	if (!ctx)
+		return -ENOTSUP;
+	return dmcaps_kernel_type_passes(ctx, type, passes);
 }
 
 /* ---- The running kernel's target versions ------------------------------- */

@@ -14,6 +14,7 @@
 #include "dmcaps.h"
 #include "exitcodes.h"
 #include "output.h"
+#include "show.h"
 #include "stack.h"
 
 /* Without --verbose the tree shows this many reasons per DM device. */
@@ -26,6 +27,7 @@ static int opt_output_all;
 static int opt_json;
 static int opt_pairs;
 static int opt_noheadings;
+static int opt_inactive;
 /* Columns from --output, parsed with the options (before any device is
  * looked at, so a bad column is a usage error and nothing else). */
 static struct out out_columns;
@@ -41,22 +43,43 @@ static struct poptOption show_options[] = {
 	  "Use JSON output format", NULL },
 	{ "pairs", 'P', POPT_ARG_NONE, &opt_pairs, 0,
 	  "Use KEY=\"value\" output format, one line per node", NULL },
+	{ "inactive", '\0', POPT_ARG_NONE, &opt_inactive, 0,
+	  "Show the DEVICEs' inactive tables and what resuming them changes",
+	  NULL },
 	POPT_TABLEEND
 };
 
-struct show {
-	struct dmcaps_ctx *ctx;
-	struct stack st;
-	struct out out;
-	int exit;			/* first failure's exit status */
-	bool explicit;			/* the current root was asked for */
-	bool nodm_reported;		/* "no device-mapper" is said once */
-	bool perm_reported;		/* "needs root" is said once */
-};
 
-static void fail(struct show *s, int r)
+void show_fail(struct show *s, int r)
 {
 	s->exit = exit_code_merge(s->exit, exit_code_from_errno(r));
+}
+
+#define fail show_fail
+
+int cell_open(struct cell *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->first = true;
+	c->f = open_memstream(&c->buf, &c->len);
+	return c->f ? 0 : -ENOMEM;
+}
+
+void cell_add(struct show *s, struct cell *c, const char *line)
+{
+	fprintf(c->f, "%s%s", c->first ? "" : out_line_sep(&s->out), line);
+	c->first = false;
+}
+
+void cell_close(struct show *s, struct cell *c, struct libscols_line *ln,
+		enum out_column col)
+{
+	if (!fclose(c->f) && c->buf && *c->buf)
+		out_set(&s->out, ln, col, c->buf);
+	free(c->buf);
+	c->buf = NULL;
+	c->f = NULL;
 }
 
 /* "dmcaps: DEVICE: WHAT: CAUSE", once per @warned flag. */
@@ -108,16 +131,10 @@ static void set_caps_columns(struct show *s, struct libscols_line *ln,
 	out_set(&s->out, ln, COL_SLOTS, caps_format_slots(caps, buf, sizeof(buf)));
 }
 
-/* Appends one line to a WHY cell being built in @f. */
-static void why_add(struct show *s, FILE *f, bool *first, const char *line)
-{
-	fprintf(f, "%s%s", *first ? "" : out_line_sep(&s->out), line);
-	*first = false;
-}
 
 /* Prediction and kernel disagree: a bug in one of them, never hidden. */
-static void why_mismatch(struct show *s, struct stack_node *n, FILE *f,
-			 bool *first, const struct dmcaps_set *pred,
+static void why_mismatch(struct show *s, struct stack_node *n,
+			 struct cell *why, const struct dmcaps_set *pred,
 			 const struct dmcaps_set *exposed)
 {
 	char *p = NULL, *e = NULL, *line = NULL;
@@ -126,7 +143,7 @@ static void why_mismatch(struct show *s, struct stack_node *n, FILE *f,
 	caps_format_summary(exposed, &e);
 	if (asprintf(&line, "MISMATCH: the live table should expose %s; "
 		     "the kernel exposes %s", p ? p : "?", e ? e : "?") > 0) {
-		why_add(s, f, first, line);
+		cell_add(s, why, line);
 		if (!n->mismatch_warned)
 			log_err("%s: warning: %s", stack_dev_name(n->dev), line);
 		n->mismatch_warned = true;
@@ -138,7 +155,7 @@ static void why_mismatch(struct show *s, struct stack_node *n, FILE *f,
 
 /* The reasons of a prediction, cut after SHOW_REASONS in the tree unless
  * --verbose; --json and --pairs always carry them all. */
-static void why_reasons(struct show *s, FILE *f, bool *first,
+static void why_reasons(struct show *s, struct cell *why,
 			const struct dmcaps_prediction *pred)
 {
 	size_t i, n = dmcaps_prediction_reason_count(pred), shown = n;
@@ -151,7 +168,7 @@ static void why_reasons(struct show *s, FILE *f, bool *first,
 		if (dmcaps_reason_format(dmcaps_prediction_reason(pred, i),
 					 &text) < 0)
 			continue;
-		why_add(s, f, first, text);
+		cell_add(s, why, text);
 		free(text);
 	}
 	if (shown < n) {
@@ -159,17 +176,64 @@ static void why_reasons(struct show *s, FILE *f, bool *first,
 
 		snprintf(more, sizeof(more), "... %zu more (--verbose)",
 			 n - shown);
-		why_add(s, f, first, more);
+		cell_add(s, why, more);
 	}
 }
 
-static void add_device(struct show *s, struct libscols_line *parent,
-		       struct dmcaps_dev *dev, const dev_t *path, int depth);
+/* The losses of @v that target @idx causes itself (@dev NULL) or through
+ * its device @dev, as "loses WHAT" lines. */
+static void changes_of(struct show *s, struct cell *c,
+		       const struct dmcaps_verdict *v, size_t idx,
+		       const struct dmcaps_dev *dev)
+{
+	size_t i, n = dmcaps_verdict_change_count(v);
+	char *what, *line;
 
-/* Target rows of a DM node, each with the devices it maps to. */
-static void add_targets(struct show *s, struct libscols_line *ln,
-			const struct dmcaps_table *table, const dev_t *path,
-			int depth)
+	for (i = 0; i < n; i++) {
+		const struct dmcaps_change *ch = dmcaps_verdict_change(v, i);
+
+		if (ch->gained || !ch->reason ||
+		    ch->reason->target_index != idx || ch->reason->dev != dev)
+			continue;
+		if (dmcaps_change_format_what(ch, &what) < 0)
+			continue;
+		if (asprintf(&line, "loses %s", what) > 0) {
+			cell_add(s, c, line);
+			free(line);
+		}
+		free(what);
+	}
+}
+
+/* KERNEL and MISMATCH of a target row: does the kernel agree it passes? */
+static void target_kernel(struct show *s, struct libscols_line *tl,
+			  struct cell *why, const struct dmcaps_target *t,
+			  const struct dmcaps_kernel_target *kt)
+{
+	enum dmcaps_passes p = dmcaps_target_passes(t);
+	char *line;
+
+	if (!kt)
+		return;
+	out_set(&s->out, tl, COL_KERNEL, kt->passes ? "yes" : "no");
+	if (kt->passes == (p == DMCAPS_PASSES_YES) &&
+	    !strcmp(kt->type, dmcaps_target_type(t)))
+		return;
+	if (asprintf(&line, "MISMATCH: the kernel says its %s target %s "
+		     "inline crypto", kt->type,
+		     kt->passes ? "passes" : "does not pass") > 0) {
+		cell_add(s, why, line);
+		log_err("%s: warning: target %s: %s", s->dm_name ? s->dm_name : "?",
+			dmcaps_target_type(t), line);
+		free(line);
+	}
+}
+
+void show_add_targets(struct show *s, struct libscols_line *ln,
+		      const struct dmcaps_table *table,
+		      const struct dmcaps_kernel_caps *kc,
+		      const struct dmcaps_verdict *v,
+		      const dev_t *path, int depth)
 {
 	static const char *const passes[] = {
 		[DMCAPS_PASSES_NO] = "no",
@@ -178,12 +242,21 @@ static void add_targets(struct show *s, struct libscols_line *ln,
 	};
 	size_t i, j, n = dmcaps_table_target_count(table);
 
+	/* A kernel answer for another number of targets is compared as a
+	 * whole by show_kernel_table(), not target by target. */
+	if (kc && dmcaps_kernel_caps_target_count(kc) != n)
+		kc = NULL;
 	for (i = 0; i < n; i++) {
 		const struct dmcaps_target *t = dmcaps_table_target(table, i);
 		enum dmcaps_passes p = dmcaps_target_passes(t);
-		struct libscols_line *tl = out_new_line(&s->out, ln);
+		struct libscols_line *tl = out_new_line(&s->out, ln), *dl;
+		struct cell why, changes;
 		char buf[64];
 
+		if (!tl || cell_open(&why) || cell_open(&changes)) {
+			fail(s, -ENOMEM);
+			return;
+		}
 		/* Numbered from 1, as the reasons ("target 2 (crypt) ...")
 		 * number them. */
 		snprintf(buf, sizeof(buf), "#%zu %s", i + 1,
@@ -200,22 +273,33 @@ static void add_targets(struct show *s, struct libscols_line *ln,
 		out_set(&s->out, tl, COL_PASSES,
 			(unsigned)p <= DMCAPS_PASSES_UNKNOWN_TYPE ?
 			passes[p] : "unknown");
+		target_kernel(s, tl, &why,  t,
+			      kc ? dmcaps_kernel_caps_target(kc, i) : NULL);
+		if (v)
+			changes_of(s, &changes, v, i, NULL);
+		cell_close(s, &why, tl, COL_WHY);
+		cell_close(s, &changes, tl, COL_CHANGES);
 
-		for (j = 0; j < dmcaps_target_dev_count(t); j++)
-			add_device(s, tl, dmcaps_target_dev(t, j), path,
-				   depth);
+		for (j = 0; j < dmcaps_target_dev_count(t); j++) {
+			dl = show_add_device(s, tl, dmcaps_target_dev(t, j),
+					     path, depth);
+			if (!v || !dl || cell_open(&changes))
+				continue;
+			changes_of(s, &changes, v, i, dmcaps_target_dev(t, j));
+			cell_close(s, &changes, dl, COL_CHANGES);
+		}
 	}
 }
 
 /* Why a DM node has no table to expand; false if it has one. */
-static bool why_no_table(struct show *s, struct stack_node *n, FILE *f,
-			 bool *first, int r)
+static bool why_no_table(struct show *s, struct stack_node *n,
+			 struct cell *why, int r)
 {
 	switch (r) {
 	case 0:
 		return false;
 	case -ENOTSUP:
-		why_add(s, f, first, cause_from_errno(r));
+		cell_add(s, why, cause_from_errno(r));
 		if (s->explicit)
 			report(s, &n->table_warned, n->dev, NULL, r);
 		else if (!s->nodm_reported)
@@ -224,12 +308,12 @@ static bool why_no_table(struct show *s, struct stack_node *n, FILE *f,
 		s->nodm_reported = true;
 		break;
 	case -ENODATA:
-		why_add(s, f, first, "no live table");
+		cell_add(s, why, "no live table");
 		break;
 	case -EACCES:
 	case -EPERM:
 		/* Every DM device would say the same: say it once. */
-		why_add(s, f, first, "live table unreadable: permission denied");
+		cell_add(s, why, "live table unreadable: permission denied");
 		if (!s->perm_reported)
 			log_err("%s: cannot read the live table: %s "
 				"(device-mapper needs root)",
@@ -241,7 +325,7 @@ static bool why_no_table(struct show *s, struct stack_node *n, FILE *f,
 		/* A table the user did not write: not a usage error. */
 		if (r == -EINVAL)
 			r = -EBADMSG;
-		why_add(s, f, first, "live table unreadable");
+		cell_add(s, why, "live table unreadable");
 		report(s, &n->table_warned, n->dev,
 		       "cannot read the live table", r);
 		break;
@@ -249,30 +333,28 @@ static bool why_no_table(struct show *s, struct stack_node *n, FILE *f,
 	return true;
 }
 
-/* PREDICTED, WHY and the children of a DM node. @path holds the devices
- * above it, @depth of them, and has room for one more. */
+/* PREDICTED, KERNEL, WHY and the children of a DM node. @path holds the
+ * devices above it, @depth of them, and has room for one more. */
 static void add_dm(struct show *s, struct libscols_line *ln,
 		   struct stack_node *n, dev_t *path, int depth)
 {
 	struct dmcaps_prediction *pred;
-	const struct dmcaps_set *exposed, *pset;
+	struct dmcaps_kernel_caps *kc = NULL;
+	const struct dmcaps_set *exposed, *pset = NULL;
 	struct dmcaps_table *table;
-	char *why = NULL, *text = NULL;
-	size_t whylen = 0;
-	bool first = true;
-	FILE *f;
-	int i, r;
+	struct cell why;
+	char *text = NULL;
+	int i, r, kr;
 
-	f = open_memstream(&why, &whylen);
-	if (!f)
+	if (cell_open(&why))
 		return;
 
-	if (why_no_table(s, n, f, &first, stack_table(&s->st, n, &table)))
+	if (why_no_table(s, n, &why, stack_table(&s->st, n, &table)))
 		goto out;
 
 	r = stack_prediction(&s->st, n, &pred);
 	if (r < 0) {
-		why_add(s, f, &first, "cannot predict");
+		cell_add(s, &why, "cannot predict");
 		report(s, &n->table_warned, n->dev,
 		       "cannot predict capabilities", r);
 	} else {
@@ -284,31 +366,35 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 
 		if (stack_caps(&s->st, n, &exposed) >= 0 &&
 		    !dmcaps_set_equal(pset, exposed))
-			why_mismatch(s, n, f, &first, pset, exposed);
-		why_reasons(s, f, &first, pred);
+			why_mismatch(s, n, &why, pset, exposed);
 	}
+	kr = stack_kernel_caps(&s->st, n, &kc);
+	show_kernel_table(s, ln, &why, kr, kc, pset, table, "live");
+	if (r >= 0)
+		why_reasons(s, &why, pred);
 
 	if (depth >= SHOW_MAX_DEPTH) {
-		why_add(s, f, &first, "stack too deep, not expanded");
+		cell_add(s, &why, "stack too deep, not expanded");
 		goto out;
 	}
 	for (i = 0; i < depth; i++) {
 		if (path[i] == dmcaps_dev_devno(n->dev)) {
-			why_add(s, f, &first,
-				"a loop: it maps to itself, not expanded");
+			cell_add(s, &why,
+				 "a loop: it maps to itself, not expanded");
 			goto out;
 		}
 	}
 	path[depth] = dmcaps_dev_devno(n->dev);
-	add_targets(s, ln, table, path, depth + 1);
+	s->dm_name = stack_dev_name(n->dev);
+	show_add_targets(s, ln, table, kc, NULL, path, depth + 1);
 out:
-	if (!fclose(f) && why && *why)
-		out_set(&s->out, ln, COL_WHY, why);
-	free(why);
+	cell_close(s, &why, ln, COL_WHY);
 }
 
-static void add_device(struct show *s, struct libscols_line *parent,
-		       struct dmcaps_dev *dev, const dev_t *path, int depth)
+struct libscols_line *show_add_device(struct show *s,
+				      struct libscols_line *parent,
+				      struct dmcaps_dev *dev, const dev_t *path,
+				      int depth)
 {
 	struct libscols_line *ln = out_new_line(&s->out, parent);
 	struct stack_node *n = stack_node(&s->st, dev);
@@ -318,7 +404,7 @@ static void add_device(struct show *s, struct libscols_line *parent,
 
 	if (!ln || !n) {
 		fail(s, -ENOMEM);
-		return;
+		return NULL;
 	}
 	n->shown = true;
 	out_set(&s->out, ln, COL_NAME, stack_dev_name(dev));
@@ -329,10 +415,11 @@ static void add_device(struct show *s, struct libscols_line *parent,
 	set_caps_columns(s, ln, n);
 
 	if (!dmcaps_dev_is_dm(dev))
-		return;
+		return ln;
 	if (depth)
 		memcpy(mypath, path, depth * sizeof(*path));
 	add_dm(s, ln, n, mypath, depth);
+	return ln;
 }
 
 /* No arguments: each DM device not underneath another, then each whole
@@ -347,14 +434,14 @@ static void show_all(struct show *s)
 	for (i = 0; i < listed; i++) {
 		n = s->st.nodes[i];
 		if (dmcaps_dev_is_dm(n->dev) && !n->under_dm)
-			add_device(s, NULL, n->dev, NULL, 0);
+			show_add_device(s, NULL, n->dev, NULL, 0);
 	}
 	/* DM devices in a loop are all underneath another: none was a root.
 	 * The kernel forbids loops, a broken snapshot may not; show them. */
 	for (i = 0; i < listed; i++) {
 		n = s->st.nodes[i];
 		if (dmcaps_dev_is_dm(n->dev) && !n->shown)
-			add_device(s, NULL, n->dev, NULL, 0);
+			show_add_device(s, NULL, n->dev, NULL, 0);
 	}
 
 	for (i = 0; i < listed; i++) {
@@ -364,7 +451,7 @@ static void show_all(struct show *s)
 			continue;
 		/* A failure is shown, so that it has a row. */
 		if (stack_caps(&s->st, n, &caps) < 0 || !caps_is_empty(caps))
-			add_device(s, NULL, n->dev, NULL, 0);
+			show_add_device(s, NULL, n->dev, NULL, 0);
 	}
 }
 
@@ -403,7 +490,7 @@ static void show_args(struct show *s, int argc, const char **argv)
 			log_err("%s: %s", argv[i], cause_from_errno(r));
 			fail(s, r);
 		} else {
-			add_device(s, NULL, dev, NULL, 0);
+			show_add_device(s, NULL, dev, NULL, 0);
 		}
 	}
 }
@@ -420,6 +507,8 @@ static int show_check_options(void)
 	}
 	if (opt_output_all)
 		out_all_columns(&out_columns);
+	else if (opt_inactive)
+		out_inactive_columns(&out_columns);
 	if (opt_output && out_parse_columns(&out_columns, opt_output) < 0)
 		return EXIT_DMCAPS_USAGE;
 	return 0;
@@ -450,10 +539,16 @@ static int show_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		return exit_code_from_errno(r);
 	}
 
-	if (argc)
+	if (opt_inactive && !argc) {
+		log_err("--inactive needs the DM devices whose inactive tables to show");
+		s.exit = EXIT_DMCAPS_USAGE;
+	} else if (opt_inactive) {
+		show_inactive(&s, argc, argv);
+	} else if (argc) {
 		show_args(&s, argc, argv);
-	else
+	} else {
 		show_all(&s);
+	}
 
 	if (out_print(&s.out) < 0) {
 		log_err("cannot write output");
@@ -470,6 +565,13 @@ static void show_help(void)
 	      "inline crypto, or the DEVICEs given (path, /dev/mapper/NAME, DM\n"
 	      "name, MAJ:MIN, UUID=...), as a tree: DM device, its live table's\n"
 	      "targets, the devices they map to.\n"
+	      "On a kernel with DM_CRYPTO_CAPS the kernel's own answer is shown\n"
+	      "beside the prediction (KERNEL); any disagreement is a MISMATCH.\n"
+	      "\nWith --inactive: the inactive (loaded, not resumed) table of each\n"
+	      "DM DEVICE, its predicted and kernel-computed capabilities, and what\n"
+	      "resuming it would gain and lose (CHANGES), per device, target and\n"
+	      "device below. Default columns then: NAME,TYPE,MAJ:MIN,MODES,\n"
+	      "PREDICTED,KERNEL,PASSES,CHANGES,WHY.\n"
 	      "\nColumns:\n", stdout);
 	out_print_column_help(stdout);
 }

@@ -49,11 +49,21 @@ static const struct colinfo infos[NCOLUMNS] = {
 			    "target passes inline crypto: yes, no, unknown" },
 	[COL_WHY]	= { "WHY", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING,
 			    "why a DM device exposes less; MISMATCH if the kernel disagrees" },
+	[COL_KERNEL]	= { "KERNEL", 0.3, 0, SCOLS_JSON_STRING,
+			    "the kernel's own answer (DM_CRYPTO_CAPS): the table's capabilities, a target's passing" },
+	[COL_CHANGES]	= { "CHANGES", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING,
+			    "--inactive: what resuming the inactive table gains and loses, and why" },
 };
 
 static const enum out_column default_columns[] = {
 	COL_NAME, COL_TYPE, COL_MAJMIN, COL_MODES, COL_DUN, COL_SLOTS,
 	COL_PASSES, COL_WHY,
+};
+
+/* dmcaps show --inactive: the inactive table beside what is live. */
+static const enum out_column inactive_columns[] = {
+	COL_NAME, COL_TYPE, COL_MAJMIN, COL_MODES, COL_PREDICTED, COL_KERNEL,
+	COL_PASSES, COL_CHANGES, COL_WHY,
 };
 
 static int column_by_name(const char *name, size_t len)
@@ -77,6 +87,15 @@ void out_default_columns(struct out *o)
 	o->nids = 0;
 	for (i = 0; i < sizeof(default_columns) / sizeof(*default_columns); i++)
 		o->ids[o->nids++] = default_columns[i];
+}
+
+void out_inactive_columns(struct out *o)
+{
+	size_t i;
+
+	o->nids = 0;
+	for (i = 0; i < sizeof(inactive_columns) / sizeof(*inactive_columns); i++)
+		o->ids[o->nids++] = inactive_columns[i];
 }
 
 void out_all_columns(struct out *o)
@@ -105,7 +124,9 @@ int out_parse_columns(struct out *o, const char *list)
 	int id;
 
 	if (*list == '+') {
-		out_default_columns(o);
+		/* The command may have set its own defaults first. */
+		if (!o->nids)
+			out_default_columns(o);
 		list++;
 	} else
 		o->nids = 0;

@@ -24,6 +24,8 @@ enum out_column {
 	COL_LENGTH,
 	COL_PASSES,
 	COL_WHY,
+	COL_KERNEL,
+	COL_CHANGES,
 	NCOLUMNS,
 };
 
@@ -49,6 +51,8 @@ struct out {
 int out_parse_columns(struct out *o, const char *list);
 /* The default columns, when no --output is given. */
 void out_default_columns(struct out *o);
+/* The default columns of show --inactive. */
+void out_inactive_columns(struct out *o);
 /* Every column, in table order (--output-all). */
 void out_all_columns(struct out *o);
 

@@ -62,6 +62,7 @@ void stack_free(struct stack *st)
 	for (i = 0; i < st->count; i++) {
 		dmcaps_prediction_free(st->nodes[i]->pred);
 		dmcaps_table_free(st->nodes[i]->table);
+		dmcaps_kernel_caps_free(st->nodes[i]->kcaps);
 		free(st->nodes[i]);
 	}
 	free(st->nodes);
@@ -132,6 +133,27 @@ int stack_prediction(struct stack *st, struct stack_node *n,
 	}
 	*pred = n->pred;
 	return n->pred_r;
+}
+
+int stack_kernel_caps(struct stack *st, struct stack_node *n,
+		      struct dmcaps_kernel_caps **kcaps)
+{
+	if (!n->kcaps_read) {
+		/* Its absence is the caller's to say, once. */
+		library_log_hold();
+		n->kcaps_r = dmcaps_kernel_caps_read(st->ctx, n->dev,
+						     DMCAPS_TABLE_LIVE,
+						     &n->kcaps);
+		library_log_release(n->kcaps_r != -ENOTTY &&
+				    n->kcaps_r != -ENOTSUP &&
+				    n->kcaps_r != -EACCES &&
+				    n->kcaps_r != -EPERM);
+		if (n->kcaps_r < 0)
+			n->kcaps = NULL;
+		n->kcaps_read = true;
+	}
+	*kcaps = n->kcaps;
+	return n->kcaps_r;
 }
 
 void stack_mark_under_dm(struct stack *st)

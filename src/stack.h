@@ -27,6 +27,10 @@ struct stack_node {
 	int pred_r;
 	struct dmcaps_prediction *pred;		/* the stack's */
 
+	bool kcaps_read;
+	int kcaps_r;
+	struct dmcaps_kernel_caps *kcaps;	/* the stack's: live table */
+
 	bool under_dm;		/* some listed DM live table maps to it */
 
 	/* For the command walking the stack: a device appears as often as
@@ -61,6 +65,10 @@ int stack_table(struct stack *st, struct stack_node *n,
 		struct dmcaps_table **table);
 int stack_prediction(struct stack *st, struct stack_node *n,
 		     struct dmcaps_prediction **pred);
+
+/* dmcaps_kernel_caps_read(LIVE) of a node, once. */
+int stack_kernel_caps(struct stack *st, struct stack_node *n,
+		      struct dmcaps_kernel_caps **kcaps);
 
 /* Sets under_dm for every device a listed DM device's live table maps to,
  * reading each DM table once. */

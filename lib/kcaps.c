@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The kernel's own answer: the DM_CRYPTO_CAPS ioctl (kernel-patches/0007,
+ * Documentation/admin-guide/device-mapper/dm-crypto-caps.rst), issued raw on
+ * /dev/mapper/control since libdevmapper's command table is fixed.
+ *
+ * Whether the kernel has it is found out once per context, by the target
+ * type query (no device): a kernel without the command fails it with ENOTTY
+ * (or, on kernels that say so for unknown commands, EINVAL, which that query
+ * cannot otherwise get). The answer is remembered, and so is a refusal for
+ * lack of privilege: neither is asked again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/sysmacros.h>
+
+#include "internal.h"
+#include "kabi-dm-crypto-caps.h"
+
+/* First guess of the answer's size; one retry with the size the kernel
+ * asks for fits anything up to the cap. */
+#define KCAPS_FIRST_SIZE	(16u * 1024)
+#define KCAPS_MAX_SIZE		(256u * 1024 * 1024)
+#define KCAPS_TRIES		4
+
+struct ktype {
+	char name[DM_MAX_TYPE_NAME + 1];
+	bool passes;
+};
+
+struct dmcaps_kernel_caps {
+	struct dmcaps_set **sets;	/* every set of the answer */
+	size_t nsets;
+	const struct dmcaps_set *table, *queue;
+	struct dmcaps_kernel_target *targets;
+	size_t ntargets;
+	char (*types)[DM_MAX_TYPE_NAME + 1];	/* the targets' type names */
+	struct dmcaps_kernel_dev *devs;
+	size_t ndevs;
+};
+
+/* huge_encode_dev(), as dm_ioctl.dev and the answer's devices carry it. */
+static uint64_t dev_encode(dev_t d)
+{
+	uint64_t ma = major(d), mi = minor(d);
+
+	return (mi & 0xff) | (ma << 8) | ((mi & ~0xffull) << 12);
+}
+
+static dev_t dev_decode(uint64_t d)
+{
+	return makedev((d & 0xfff00) >> 8, (d & 0xff) | ((d >> 12) & 0xfff00));
+}
+
+/* The real transport: one ioctl on a control node opened for the call. */
+static int kcaps_ioctl(struct dmcaps_ctx *ctx, struct dm_ioctl *dmi)
+{
+	int fd, r = 0;
+
+	/* Not dmcaps_dm_available(): that is an error to report, and here
+	 * the caller only wants to know whether there is a kernel answer. */
+	if (access("/sys/class/misc/device-mapper", F_OK) < 0)
+		return -ENOTSUP;
+	fd = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOTSUP : -errno;
+	if (ioctl(fd, DM_CRYPTO_CAPS, dmi) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/*
+ * One query: @devno 0 for the target type list. On success *dmi is the
+ * malloc()ed parameter block holding the complete answer at data_start.
+ */
+static int kcaps_call(struct dmcaps_ctx *ctx, dev_t devno, bool inactive,
+		      struct dm_ioctl **out)
+{
+	uint32_t size = sizeof(struct dm_ioctl) + KCAPS_FIRST_SIZE;
+	const struct dm_crypto_caps *h;
+	struct dm_ioctl *dmi;
+	int tries, r;
+
+	*out = NULL;
+	if (!ctx->kcaps_call && !ctx->running_system)
+		return -ENOTSUP;
+	for (tries = 0; tries < KCAPS_TRIES; tries++) {
+		dmi = calloc(1, size);
+		if (!dmi)
+			return -ENOMEM;
+		/* 4.0.0: a kernel without the command then says ENOTTY
+		 * rather than EINVAL for a version it does not know. */
+		dmi->version[0] = DM_VERSION_MAJOR;
+		dmi->data_size = size;
+		dmi->data_start = sizeof(*dmi);
+		dmi->dev = dev_encode(devno);
+		if (inactive)
+			dmi->flags = DM_QUERY_INACTIVE_TABLE_FLAG;
+		r = ctx->kcaps_call ? ctx->kcaps_call(ctx, dmi) :
+				      kcaps_ioctl(ctx, dmi);
+		if (r) {
+			free(dmi);
+			return r;
+		}
+		if (dmi->data_start < sizeof(*dmi) || dmi->data_size > size ||
+		    dmi->data_start > dmi->data_size) {
+			log_err(ctx, "DM_CRYPTO_CAPS: the kernel returned a "
+				"malformed parameter block.");
+			free(dmi);
+			return -EBADMSG;
+		}
+		if (!(dmi->flags & DM_BUFFER_FULL_FLAG)) {
+			*out = dmi;
+			return 0;
+		}
+		h = (const void *)((char *)dmi + dmi->data_start);
+		if (dmi->data_size - dmi->data_start >= sizeof(*h) &&
+		    h->total_size > size - dmi->data_start)
+			size = dmi->data_start + h->total_size;
+		else
+			size = size > KCAPS_MAX_SIZE / 2 ? KCAPS_MAX_SIZE : 2 * size;
+		free(dmi);
+		if (size > KCAPS_MAX_SIZE) {
+			log_err(ctx, "DM_CRYPTO_CAPS: the answer would exceed %u bytes.",
+				KCAPS_MAX_SIZE);
+			return -E2BIG;
+		}
+	}
+	log_err(ctx, "DM_CRYPTO_CAPS: the answer kept outgrowing the buffer.");
+	return -EAGAIN;
+}
+
+/* The answer's header, checked; NULL (and logged) when malformed. */
+static const struct dm_crypto_caps *answer(struct dmcaps_ctx *ctx,
+					   const struct dm_ioctl *dmi)
+{
+	const struct dm_crypto_caps *h = (const void *)((const char *)dmi +
+							dmi->data_start);
+	uint64_t len = dmi->data_size - dmi->data_start;
+	const struct {
+		uint32_t off, num, size, min;
+	} arr[] = {
+		{ h->modes_offset, h->num_modes, h->mode_size,
+		  sizeof(struct dm_crypto_caps_mode) },
+		{ h->sets_offset, h->num_sets, h->set_size,
+		  sizeof(struct dm_crypto_caps_set) + 4 * (uint64_t)h->num_modes },
+		{ h->targets_offset, h->num_targets, h->target_size,
+		  sizeof(struct dm_crypto_caps_target) },
+		{ h->devs_offset, h->num_devs, h->dev_size,
+		  sizeof(struct dm_crypto_caps_dev) },
+		{ h->types_offset, h->num_types, h->type_size,
+		  sizeof(struct dm_crypto_caps_type) },
+	};
+	size_t i;
+
+	if (len < sizeof(*h) || h->version < DM_CRYPTO_CAPS_VERSION ||
+	    h->size < sizeof(*h) || h->size > len)
+		goto bad;
+	for (i = 0; i < ARRAY_SIZE(arr); i++) {
+		if (!arr[i].num)
+			continue;
+		if (arr[i].size < arr[i].min ||
+		    arr[i].off + (uint64_t)arr[i].num * arr[i].size > len)
+			goto bad;
+	}
+	return h;
+bad:
+	log_err(ctx, "DM_CRYPTO_CAPS: the kernel's answer is malformed "
+		"(version %u, %ju bytes).", len >= 8 ? h->version : 0,
+		(uintmax_t)len);
+	return NULL;
+}
+
+static const void *record(const struct dm_crypto_caps *h, uint32_t off,
+			  uint32_t size, size_t idx)
+{
+	return (const char *)h + off + (uint64_t)size * idx;
+}
+
+/* Copies a fixed-size kernel string, NUL-terminated. */
+static void copy_name(char *dst, const char *src, size_t n)
+{
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* Set @idx of the answer as a dmcaps_set. */
+static int set_decode(const struct dm_crypto_caps *h, uint32_t idx,
+		      struct dmcaps_set **out)
+{
+	const struct dm_crypto_caps_set *s;
+	const struct dm_crypto_caps_mode *m;
+	char name[DM_CRYPTO_MODE_NAME_LEN + 1];
+	uint32_t i;
+	int err;
+
+	err = dmcaps_set_new(out);
+	if (err)
+		return err;
+	s = record(h, h->sets_offset, h->set_size, idx);
+	if (!(s->flags & DM_CRYPTO_SET_PRESENT))
+		return 0;
+	for (i = 0; !err && i < h->num_modes; i++) {
+		if (!s->data_unit_sizes[i])
+			continue;
+		m = record(h, h->modes_offset, h->mode_size, i);
+		copy_name(name, m->name, DM_CRYPTO_MODE_NAME_LEN);
+		err = dmcaps_set_add_mode(*out, name, s->data_unit_sizes[i]);
+	}
+	if (!err && !dmcaps_set_is_empty(*out))
+		err = dmcaps_set_set_max_dun_bytes(*out, s->max_dun_bytes);
+	if (!err && !dmcaps_set_is_empty(*out))
+		err = dmcaps_set_set_keyslots(*out, s->num_keyslots);
+	if (err) {
+		dmcaps_set_free(*out);
+		*out = NULL;
+	}
+	/* Out-of-range DUN width or keyslots: the kernel's answer is bad. */
+	return err == -EINVAL ? -EBADMSG : err;
+}
+
+static int types_store(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h)
+{
+	const struct dm_crypto_caps_type *t;
+	uint32_t i;
+
+	if (!(h->flags & DM_CRYPTO_CAPS_TARGET_TYPES))
+		return -EBADMSG;
+	ctx->ktypes = calloc(h->num_types ?: 1, sizeof(*ctx->ktypes));
+	if (!ctx->ktypes)
+		return -ENOMEM;
+	for (i = 0; i < h->num_types; i++) {
+		t = record(h, h->types_offset, h->type_size, i);
+		copy_name(ctx->ktypes[i].name, t->name, DM_MAX_TYPE_NAME);
+		ctx->ktypes[i].passes = t->flags & DM_CRYPTO_TARGET_PASSES;
+	}
+	ctx->nktypes = h->num_types;
+	return 0;
+}
+
+DMCAPS_EXPORT int dmcaps_kernel_caps_available(struct dmcaps_ctx *ctx)
+{
+	const struct dm_crypto_caps *h;
+	struct dm_ioctl *dmi;
+	int r;
+
+	if (!ctx)
+		return -EINVAL;
+	if (ctx->kcaps_probed)
+		return ctx->kcaps_err;
+
+	r = kcaps_call(ctx, 0, false, &dmi);
+	if (!r) {
+		h = answer(ctx, dmi);
+		r = h ? types_store(ctx, h) : -EBADMSG;
+		free(dmi);
+	}
+	switch (r) {
+	case 0:
+		log_dbg(ctx, "The kernel has DM_CRYPTO_CAPS (%zu target types).",
+			ctx->nktypes);
+		break;
+	case -ENOTTY:
+	case -EINVAL:
+		log_verbose(ctx, "This kernel has no DM_CRYPTO_CAPS ioctl "
+			    "(device-mapper interface older than 4.49): "
+			    "capabilities are predicted, not read back.");
+		r = -ENOTTY;
+		break;
+	case -ENOTSUP:
+		log_dbg(ctx, "No device-mapper to ask for DM_CRYPTO_CAPS.");
+		break;
+	case -ENOMEM:
+		/* Not remembered: the next call may succeed. */
+		return r;
+	default:
+		log_verbose(ctx, "DM_CRYPTO_CAPS cannot be used: %s.",
+			    strerror(-r));
+		break;
+	}
+	ctx->kcaps_probed = true;
+	ctx->kcaps_err = r;
+	return r;
+}
+
+int dmcaps_kernel_type_passes(struct dmcaps_ctx *ctx, const char *type,
+			      enum dmcaps_passes *passes)
+{
+	size_t i;
+	int r;
+
+	if (!ctx || !type)
+		return -EINVAL;
+	r = dmcaps_kernel_caps_available(ctx);
+	if (r)
+		return r;
+	for (i = 0; i < ctx->nktypes; i++) {
+		if (!strcmp(ctx->ktypes[i].name, type)) {
+			*passes = ctx->ktypes[i].passes ? DMCAPS_PASSES_YES :
+							  DMCAPS_PASSES_NO;
+			return 0;
+		}
+	}
+	/* Not registered (yet): its module may load with the table. */
+	return -ENOENT;
+}
+
+void dmcaps_kcaps_free_ctx(struct dmcaps_ctx *ctx)
+{
+	free(ctx->ktypes);
+	ctx->ktypes = NULL;
+	ctx->nktypes = 0;
+	ctx->kcaps_probed = false;
+}
+
+DMCAPS_EXPORT void dmcaps_kernel_caps_free(struct dmcaps_kernel_caps *kc)
+{
+	size_t i;
+
+	if (!kc)
+		return;
+	for (i = 0; i < kc->nsets; i++)
+		dmcaps_set_free(kc->sets[i]);
+	free(kc->sets);
+	free(kc->targets);
+	free(kc->types);
+	free(kc->devs);
+	free(kc);
+}
+
+static int kc_decode(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h,
+		     struct dmcaps_kernel_caps *kc)
+{
+	const struct dm_crypto_caps_target *t;
+	const struct dm_crypto_caps_dev *d;
+	size_t i;
+	int err;
+
+	if (h->table_set >= h->num_sets || h->queue_set >= h->num_sets)
+		return -EBADMSG;
+	kc->sets = calloc(h->num_sets, sizeof(*kc->sets));
+	kc->targets = calloc(h->num_targets ?: 1, sizeof(*kc->targets));
+	kc->types = calloc(h->num_targets ?: 1, sizeof(*kc->types));
+	kc->devs = calloc(h->num_devs ?: 1, sizeof(*kc->devs));
+	if (!kc->sets || !kc->targets || !kc->types || !kc->devs)
+		return -ENOMEM;
+	for (i = 0; i < h->num_sets; i++) {
+		err = set_decode(h, i, &kc->sets[i]);
+		if (err)
+			return err;
+		kc->nsets++;
+	}
+	kc->table = kc->sets[h->table_set];
+	kc->queue = kc->sets[h->queue_set];
+
+	for (i = 0; i < h->num_devs; i++) {
+		d = record(h, h->devs_offset, h->dev_size, i);
+		if (d->set >= h->num_sets || d->target >= h->num_targets)
+			return -EBADMSG;
+		kc->devs[i].devno = dev_decode(d->dev);
+		kc->devs[i].target = d->target;
+		kc->devs[i].caps = kc->sets[d->set];
+	}
+	kc->ndevs = h->num_devs;
+
+	for (i = 0; i < h->num_targets; i++) {
+		t = record(h, h->targets_offset, h->target_size, i);
+		if ((uint64_t)t->first_dev + t->num_devs > h->num_devs)
+			return -EBADMSG;
+		copy_name(kc->types[i], t->target_type, DM_MAX_TYPE_NAME);
+		kc->targets[i].start = t->sector_start;
+		kc->targets[i].length = t->length;
+		kc->targets[i].type = kc->types[i];
+		kc->targets[i].passes = t->flags & DM_CRYPTO_TARGET_PASSES;
+		kc->targets[i].first_dev = t->first_dev;
+		kc->targets[i].ndevs = t->num_devs;
+	}
+	kc->ntargets = h->num_targets;
+	return 0;
+}
+
+DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
+					  struct dmcaps_dev *dev,
+					  enum dmcaps_table_kind kind,
+					  struct dmcaps_kernel_caps **kcaps)
+{
+	struct dmcaps_kernel_caps *kc;
+	const struct dm_crypto_caps *h;
+	struct dm_ioctl *dmi;
+	bool inactive = kind == DMCAPS_TABLE_INACTIVE;
+	int r;
+
+	if (!ctx || !dev || !kcaps ||
+	    (kind != DMCAPS_TABLE_LIVE && kind != DMCAPS_TABLE_INACTIVE))
+		return -EINVAL;
+	*kcaps = NULL;
+	if (!dev->dm_name) {
+		log_err(ctx, "%s is not a device-mapper device.", dev->kname);
+		return -EINVAL;
+	}
+	r = dmcaps_kernel_caps_available(ctx);
+	if (r)
+		return r;
+
+	r = kcaps_call(ctx, dev->devno, inactive, &dmi);
+	switch (r) {
+	case 0:
+		break;
+	case -EINVAL:
+		/* The kernel's "no table of the kind asked for". */
+		log_verbose(ctx, "%s has no %s table.", dev->kname,
+			    inactive ? "inactive" : "live");
+		return -ENODATA;
+	case -ENXIO:
+		log_err(ctx, "%s: no such device-mapper device.", dev->kname);
+		return -ENODEV;
+	default:
+		log_err(ctx, "DM_CRYPTO_CAPS of %s failed: %s.", dev->kname,
+			strerror(-r));
+		return r;
+	}
+
+	h = answer(ctx, dmi);
+	if (!h || (h->flags & DM_CRYPTO_CAPS_TARGET_TYPES) ||
+	    !(h->flags & DM_CRYPTO_CAPS_INACTIVE) != !inactive) {
+		if (h)
+			log_err(ctx, "DM_CRYPTO_CAPS of %s: the kernel answered "
+				"another question (flags 0x%x).", dev->kname,
+				h->flags);
+		free(dmi);
+		return -EBADMSG;
+	}
+	kc = calloc(1, sizeof(*kc));
+	r = kc ? kc_decode(ctx, h, kc) : -ENOMEM;
+	free(dmi);
+	if (r) {
+		if (r == -EBADMSG)
+			log_err(ctx, "DM_CRYPTO_CAPS of %s: the kernel's answer "
+				"has indices out of range.", dev->kname);
+		dmcaps_kernel_caps_free(kc);
+		return r;
+	}
+	*kcaps = kc;
+	return 0;
+}
+
+DMCAPS_EXPORT const struct dmcaps_set *
+dmcaps_kernel_caps_table(const struct dmcaps_kernel_caps *kc)
+{
+	return kc ? kc->table : NULL;
+}
+
+DMCAPS_EXPORT const struct dmcaps_set *
+dmcaps_kernel_caps_queue(const struct dmcaps_kernel_caps *kc)
+{
+	return kc ? kc->queue : NULL;
+}
+
+DMCAPS_EXPORT size_t dmcaps_kernel_caps_target_count(const struct dmcaps_kernel_caps *kc)
+{
+	return kc ? kc->ntargets : 0;
+}
+
+DMCAPS_EXPORT const struct dmcaps_kernel_target *
+dmcaps_kernel_caps_target(const struct dmcaps_kernel_caps *kc, size_t idx)
+{
+	return kc && idx < kc->ntargets ? &kc->targets[idx] : NULL;
+}
+
+DMCAPS_EXPORT size_t dmcaps_kernel_caps_dev_count(const struct dmcaps_kernel_caps *kc)
+{
+	return kc ? kc->ndevs : 0;
+}
+
+DMCAPS_EXPORT const struct dmcaps_kernel_dev *
+dmcaps_kernel_caps_dev(const struct dmcaps_kernel_caps *kc, size_t idx)
+{
+	return kc && idx < kc->ndevs ? &kc->devs[idx] : NULL;
+}

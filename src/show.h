@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What dmcaps show's pieces share: the run's state and the helpers that
+ * build rows and WHY cells. cmd-show.c walks the live stack;
+ * show-kernel.c adds the kernel's own answer (DM_CRYPTO_CAPS) and
+ * show --inactive.
+ */
+#ifndef _DMCAPS_SHOW_H
+#define _DMCAPS_SHOW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "libdmcaps.h"
+#include "output.h"
+#include "stack.h"
+
+struct show {
+	struct dmcaps_ctx *ctx;
+	struct stack st;
+	struct out out;
+	int exit;			/* first failure's exit status */
+	bool explicit;			/* the current root was asked for */
+	bool nodm_reported;		/* "no device-mapper" is said once */
+	bool perm_reported;		/* "needs root" is said once */
+	bool nokernel_reported;		/* "no DM_CRYPTO_CAPS" is said once */
+	const char *dm_name;		/* the DM device whose targets are added */
+};
+
+/* A cell of several lines (WHY, CHANGES) being built. */
+struct cell {
+	FILE *f;
+	char *buf;
+	size_t len;
+	bool first;
+};
+
+int cell_open(struct cell *c);
+void cell_add(struct show *s, struct cell *c, const char *line);
+/* Sets the cell (if not empty) and frees it. */
+void cell_close(struct show *s, struct cell *c, struct libscols_line *ln,
+		enum out_column col);
+
+void show_fail(struct show *s, int r);
+
+/* Adds @dev under @parent (NULL: a root), expanding DM devices through
+ * their live tables. Returns its row (NULL when out of memory). */
+struct libscols_line *show_add_device(struct show *s,
+				      struct libscols_line *parent,
+				      struct dmcaps_dev *dev, const dev_t *path,
+				      int depth);
+
+/* Target rows of @table under @ln, each with its devices. @kc, when not
+ * NULL, is the kernel's answer for the same table (KERNEL cells and
+ * MISMATCH lines); @v, when not NULL, the verdict of resuming it (the
+ * losses each target and each device causes, in CHANGES). */
+void show_add_targets(struct show *s, struct libscols_line *ln,
+		      const struct dmcaps_table *table,
+		      const struct dmcaps_kernel_caps *kc,
+		      const struct dmcaps_verdict *v,
+		      const dev_t *path, int depth);
+
+/* ---- show-kernel.c ------------------------------------------------------ */
+
+/* The KERNEL cell of a DM device, and the MISMATCH lines when the
+ * kernel's answer @kc (r: how reading it went) disagrees with the
+ * prediction @pred, with @table's targets, or with sysfs about the devices
+ * below. @which: "live" or "inactive". */
+void show_kernel_table(struct show *s, struct libscols_line *ln,
+		       struct cell *why, int r,
+		       const struct dmcaps_kernel_caps *kc,
+		       const struct dmcaps_set *pred,
+		       const struct dmcaps_table *table, const char *which);
+
+/* dmcaps show --inactive DEVICE... */
+void show_inactive(struct show *s, int argc, const char **argv);
+
+#endif
