@@ -424,8 +424,12 @@ static int lookup_path_sysroot(struct dmcaps_ctx *ctx, const char *spec,
 			*dev = find_devno(ctx, st.st_rdev);
 			goto out;
 		}
-		if (!S_ISLNK(st.st_mode))
+		if (!S_ISLNK(st.st_mode)) {
+			/* It exists, and is something else than a device. */
+			log_err(ctx, "%s is not a block device.", spec);
+			err = -ENOTBLK;
 			break;
+		}
 		len = readlink(full, target, sizeof(target) - 1);
 		if (len < 0)
 			break;
@@ -484,7 +488,7 @@ static int lookup_path(struct dmcaps_ctx *ctx, const char *spec,
 	if (stat(spec, &st) == 0) {
 		if (!S_ISBLK(st.st_mode)) {
 			log_err(ctx, "%s is not a block device.", spec);
-			return -ENODEV;
+			return -ENOTBLK;
 		}
 		*dev = find_devno(ctx, st.st_rdev);
 		return *dev ? 0 : -ENODEV;

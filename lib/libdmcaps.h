@@ -191,7 +191,9 @@ struct dmcaps_dev;
  * Finds a block device from a specification as users write them: a path
  * (/dev/sda, /dev/mapper/NAME, any symlink to a block device node), a DM
  * name, "MAJOR:MINOR", or a libblkid tag (UUID=, LABEL=, PARTUUID=,
- * PARTLABEL=). -ENODEV, with a message naming @spec, when nothing matches.
+ * PARTLABEL=). -ENODEV, with a message naming @spec, when nothing matches;
+ * -ENOTBLK when @spec is a path that exists but is not a block device (a
+ * regular file, /dev/mapper/control).
  */
 int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
 		      struct dmcaps_dev **dev);

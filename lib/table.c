@@ -113,8 +113,10 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 	for (i = 0; i < ndevs; i++) {
 		err = dmcaps_dev_lookup(ctx, devs[i], &dev);
 		if (err) {
-			log_err(ctx, "%s %u: device %s of the %s target not found.",
-				where_kind(line), where, devs[i], type);
+			log_err(ctx, "%s %u: device %s of the %s target %s.",
+				where_kind(line), where, devs[i], type,
+				err == -ENOTBLK ? "is not a block device" :
+				"not found");
 			goto out;
 		}
 		err = target_add_dev(t, dev);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "caps-format.h"
 #include "check-common.h"
@@ -56,6 +57,87 @@ static void print_state(const char *name, const struct dmcaps_load_state *st)
 		yes_no(st->suspended));
 }
 
+/*
+ * After a successful load: the kernel's own answer for the table just
+ * loaded (inactive, or live after --resume), read back with DM_CRYPTO_CAPS
+ * and compared with the prediction @pred (NULL when there is none). A new
+ * context: the first one's device list predates a device --create made.
+ */
+static void readback(const char *name, bool resumed,
+		     const struct dmcaps_set *pred, enum verdict_format fmt)
+{
+	const char *which = resumed ? "live" : "inactive";
+	struct dmcaps_kernel_caps *kc = NULL;
+	const struct dmcaps_set *kt = NULL;
+	struct dmcaps_ctx *ctx;
+	struct dmcaps_dev *dev;
+	char *k = NULL, *p = NULL, *ktext = NULL, *ptext = NULL;
+	const char *match;
+	int r;
+
+	r = dmcaps_init(&ctx, "/");
+	if (r < 0)
+		return;
+	dmcaps_set_log_callback(ctx, library_log, NULL);
+	library_log_demote_errors(true);
+	r = dmcaps_dev_lookup(ctx, name, &dev);
+	if (!r)
+		r = dmcaps_kernel_caps_read(ctx, dev, resumed ? DMCAPS_TABLE_LIVE :
+					    DMCAPS_TABLE_INACTIVE, &kc);
+	library_log_demote_errors(false);
+
+	if (pred) {
+		caps_format_summary(pred, &p);
+		caps_format_text(pred, &ptext);
+	}
+	if (!r) {
+		kt = dmcaps_kernel_caps_table(kc);
+		caps_format_summary(kt, &k);
+		caps_format_text(kt, &ktext);
+		match = !pred ? "no prediction" :
+			dmcaps_set_equal(pred, kt) ? "yes" : "no";
+	} else {
+		match = "unavailable";
+	}
+
+	if (fmt == VERDICT_PAIRS) {
+		printf("LOADED=\"%s\" KERNEL=\"%s\" PREDICTED=\"%s\" MATCH=\"%s\"\n",
+		       which, ktext ? ktext : "", ptext ? ptext : "", match);
+	}
+	if (r == -ENOTTY) {
+		log_verbose("%s: the %s table's capabilities cannot be read back: "
+			    "this kernel has no DM_CRYPTO_CAPS ioctl%s%s", name,
+			    which, p ? "; predicted: " : "", p ? p : "");
+		if (fmt == VERDICT_TEXT)
+			printf("%s: %s table loaded; the kernel's answer cannot be "
+			       "read back (no DM_CRYPTO_CAPS)%s%s\n", name, which,
+			       p ? "; predicted: " : "", p ? p : "");
+	} else if (r < 0) {
+		log_err("%s: warning: cannot read the %s table's capabilities back: %s",
+			name, which, cause_from_errno(r));
+	} else if (pred && !dmcaps_set_equal(pred, kt)) {
+		log_err("%s: warning: MISMATCH: the kernel says the %s table %s %s; "
+			"dmcaps predicted %s", name, which,
+			resumed ? "exposes" : "would expose", k ? k : "?",
+			p ? p : "?");
+		if (fmt == VERDICT_TEXT)
+			printf("%s: %s table loaded; the kernel says it %s %s "
+			       "(MISMATCH: predicted %s)\n", name, which,
+			       resumed ? "exposes" : "would expose", k ? k : "?",
+			       p ? p : "?");
+	} else if (fmt == VERDICT_TEXT) {
+		printf("%s: %s table loaded; the kernel says it %s %s%s\n", name,
+		       which, resumed ? "exposes" : "would expose", k ? k : "?",
+		       pred ? " (as predicted)" : "");
+	}
+	free(k);
+	free(p);
+	free(ktext);
+	free(ptext);
+	dmcaps_kernel_caps_free(kc);
+	dmcaps_free(ctx);
+}
+
 static int load_check_options(void)
 {
 	if (opt_json && opt_pairs) {
@@ -85,6 +167,16 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	if (opts.sysroot && strcmp(opts.sysroot, "/")) {
 		log_err("load works on the running system only, not with --sysroot");
 		return EXIT_DMCAPS_USAGE;
+	}
+	{
+		struct stat sb;
+
+		/* A path that exists and is something else: say what it is
+		 * before reading any table. */
+		if (name[0] == '/' && !stat(name, &sb) && !S_ISBLK(sb.st_mode)) {
+			log_err("%s: not a block device", name);
+			return EXIT_DMCAPS_USAGE;
+		}
 	}
 	r = table_from_args(ctx, opt_table, argc > 1 ? argv[1] : NULL, &table);
 	if (r)
@@ -123,18 +215,18 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		flags |= DMCAPS_LOAD_CREATE;
 	if (opt_resume)
 		flags |= DMCAPS_LOAD_RESUME;
+	/* The prediction to compare the kernel's answer with afterwards;
+	 * it touches nothing. */
+	if (!v) {
+		library_log_hold();
+		if (dmcaps_verdict_new(ctx, name, table, &v) < 0)
+			v = NULL;
+		library_log_release(false);
+	}
 	lr = dmcaps_load(ctx, name, table, flags, &st);
 	if (!lr) {
-		char *caps = NULL;
-
-		if (v)
-			caps_format_summary(dmcaps_verdict_new_caps(v), &caps);
-		/* No kernel reports an inactive table's capabilities yet:
-		 * what it should expose is the prediction. */
-		log_verbose("%s: table loaded%s%s%s", name,
-			    st.resumed ? " and resumed" : " (inactive)",
-			    caps ? "; it should expose " : "", caps ? caps : "");
-		free(caps);
+		readback(name, st.resumed, v ? dmcaps_verdict_new_caps(v) : NULL,
+			 fmt);
 		r = 0;
 		goto out;
 	}

@@ -16,6 +16,7 @@ int exit_code_from_errno(int r)
 	case 0:
 		return EXIT_DMCAPS_OK;
 	case -EINVAL:
+	case -ENOTBLK:	/* an argument that names something else */
 		return EXIT_DMCAPS_USAGE;
 	case -ENODEV:
 	case -ENOENT:
@@ -41,6 +42,8 @@ const char *cause_from_errno(int r)
 	case -ENOENT:
 	case -ENXIO:
 		return "no such block device";
+	case -ENOTBLK:
+		return "not a block device";
 	case -ENOTSUP:
 		return "this kernel has no device-mapper";
 	case -EACCES:

@@ -161,3 +161,34 @@ sda             '
 	assert_contains "$stderr" "dmcaps: badtab: cannot read the live table: malformed value"
 	printf '%s\n' "$output" | grep -q '^badtab  *live table unreadable$'
 }
+
+@test "a path that exists but is not a block device: 'not a block device', exit 1" {
+	local f=$BATS_TEST_TMPDIR/regular
+	echo data > "$f"
+	for spec in "$f" /dev/null; do
+		run --separate-stderr dmcaps show "$spec"
+		assert_status 1
+		[ "$stderr" = "dmcaps: $spec: not a block device" ]
+		run --separate-stderr dmcaps show --inactive "$spec"
+		assert_status 1
+		assert_contains "$stderr" "$spec: not a block device"
+		run --separate-stderr dmcaps check --table "0 8 zero" "$spec"
+		assert_status 1
+		assert_contains "$stderr" "$spec: cannot tell: not a block device"
+		refute_contains "$stderr" "not found"
+		run --separate-stderr dmcaps load --table "0 8 zero" "$spec"
+		assert_status 1
+		assert_contains "$stderr" "$spec: not a block device"
+		run --separate-stderr dmcaps load --check-crypto --table "0 8 zero" "$spec"
+		assert_status 1
+		assert_contains "$stderr" "$spec: not a block device"
+	done
+	# in a table line: the line and the device named
+	run --separate-stderr dmcaps check --table "0 8 linear $f 0" newdev
+	assert_status 1
+	assert_contains "$stderr" "Line 1: device $f of the linear target is not a block device"
+	# in a sysroot: a regular file where a device node would be
+	run --separate-stderr dmcaps show --sysroot "$PHONE" /sys/block/sda/dev
+	assert_status 1
+	assert_contains "$stderr" "not a block device"
+}

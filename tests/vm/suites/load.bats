@@ -219,3 +219,48 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 		dmsetup clear vol 2>/dev/null || true
 	done
 }
+
+@test "load: the loaded table's capabilities read back from the kernel (DM_CRYPTO_CAPS), as predicted" {
+	local v
+	v=$(dmsetup version | sed -n 's/^Driver version:[[:space:]]*4\.\([0-9]*\)\..*/\1/p')
+	dmsetup create vol --table "0 $S64 linear /dev/plain0 0"
+	run --separate-stderr "$DMCAPS" load vol --table "0 $S64 linear /dev/ufs0 0"
+	echo "$output"
+	echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	if [ "${v:-0}" -lt 49 ]; then
+		[[ "$output" == *"vol: inactive table loaded; the kernel's answer cannot be read back (no DM_CRYPTO_CAPS); predicted: AES-256-XTS(4096) Adiantum(4096), DUN 8 bytes"* ]]
+		return 0
+	fi
+	[ "$output" = "vol: inactive table loaded; the kernel says it would expose AES-256-XTS(4096) Adiantum(4096), DUN 8 bytes (as predicted)" ]
+	[[ "$stderr" != *MISMATCH* ]]
+	dmsetup clear vol
+	# --pairs: one line for scripts, --resume: the live table
+	run --separate-stderr "$DMCAPS" load --pairs --resume vol --table "0 $S64 linear /dev/ufs0 0"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 'LOADED="live" KERNEL="AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0" PREDICTED="AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0" MATCH="yes"' ]
+	[ "$(crypto_sysfs "$(dm_kname vol)")" = "AES-256-XTS=0x1000 Adiantum=0x1000 dun_bits=64 slots=0" ]
+	# --create: a device the first context did not know
+	run --separate-stderr "$DMCAPS" load --create new --table "0 $S64 linear /dev/emmc0 0"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "new: inactive table loaded; the kernel says it would expose AES-256-XTS(512,4096), DUN 4 bytes (as predicted)" ]
+	# a crypt table: none, as predicted
+	run --separate-stderr "$DMCAPS" load --create c --table "0 $S64 crypt aes-xts-plain64 $(printf '%064d' 0) 0 /dev/emmc0 0"
+	[ "$status" -eq 0 ]
+	[ "$output" = "c: inactive table loaded; the kernel says it would expose none (as predicted)" ]
+}
+
+@test "check and load: a path that is not a block device is said to be one" {
+	run --separate-stderr "$DMCAPS" check --table "0 8 zero" /dev/mapper/control
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"/dev/mapper/control: cannot tell: not a block device"* ]]
+	run --separate-stderr "$DMCAPS" load --table "0 8 zero" /dev/mapper/control
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"/dev/mapper/control: not a block device"* ]]
+	run --separate-stderr "$DMCAPS" check --table "0 8 linear /dev/mapper/control 0" newdev
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"device /dev/mapper/control of the linear target is not a block device"* ]]
+	not dmsetup info newdev
+}
