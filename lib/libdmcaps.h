@@ -507,7 +507,9 @@ struct dmcaps_verdict;
  * prediction is the queue's set, and sysfs is corrected by it. Otherwise,
  * a verdict that differs between the two bounds is CANNOT_TELL, and so is
  * one whose device's live table cannot be read (sysfs alone is a lower
- * bound); dmcaps_verdict_why_unknown() says why. A table that does not
+ * bound); dmcaps_verdict_why_unknown() says why. On a kernel with
+ * DM_CRYPTO_CAPS the queue's set is the kernel's own answer, exact (source
+ * "the kernel (DM_CRYPTO_CAPS)"). A table that does not
  * cover even the lower bound SHRINKS for sure. Underlying DM devices of
  * @table are corrected the same way before the prediction. A table whose
  * targets all pass inline crypto and reach no device (zero and error, on

@@ -19,6 +19,8 @@
  *    may have grown since): the prediction is exact, sysfs is corrected;
  *  - otherwise, a verdict that differs between the bounds is CANNOT_TELL;
  *  - the live table cannot be read (non-root): sysfs is a lower bound only.
+ * A kernel with DM_CRYPTO_CAPS (kernel-patches/0007) reports the queue's
+ * set itself: then it is known exactly and no bound is needed.
  * Underlying DM devices of the new table are corrected the same way first,
  * so that the new table's prediction sees their real sets.
  */
@@ -296,6 +298,33 @@ static int set_or_empty(const struct dmcaps_set *s, struct dmcaps_set **out)
 	return s ? dmcaps_set_dup(s, out) : dmcaps_set_new(out);
 }
 
+/* The queue's set from the kernel itself (DM_CRYPTO_CAPS): 0 with
+ * v->old_caps replaced, 1 when the kernel cannot be asked. */
+static int kernel_queue_caps(struct dmcaps_ctx *ctx, struct dmcaps_verdict *v)
+{
+	struct dmcaps_kernel_caps *kc = NULL;
+	struct dmcaps_set *q = NULL;
+	dmcaps_log_fn fn = ctx->log_fn;
+	int err;
+
+	/* Its absence is no error here: sysfs and the live table remain. */
+	ctx->log_fn = NULL;
+	err = dmcaps_kernel_caps_read(ctx, v->dev, DMCAPS_TABLE_LIVE, &kc);
+	ctx->log_fn = fn;
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		return 1;
+	err = dmcaps_set_dup(dmcaps_kernel_caps_queue(kc), &q);
+	dmcaps_kernel_caps_free(kc);
+	if (err)
+		return err;
+	dmcaps_set_free(v->old_caps);
+	v->old_caps = q;
+	v->old_source = "the kernel (DM_CRYPTO_CAPS)";
+	return 0;
+}
+
 /* The device's set now: v->old_caps and v->old_source, or why_unknown
  * with v->old_caps the lower bound and *high the upper one (NULL:
  * unknown). */
@@ -352,6 +381,14 @@ static int old_caps(struct dmcaps_ctx *ctx, struct dmcaps_verdict *v,
 			"device-mapper needs root" : strerror(-terr));
 		return v->why_unknown ? 0 : -ENOMEM;
 	}
+
+	/*
+	 * A kernel with DM_CRYPTO_CAPS says what the queue holds: the very
+	 * set DM_TABLE_LOAD compares a new table with. No bounds needed.
+	 */
+	err = kernel_queue_caps(ctx, v);
+	if (err <= 0)
+		return err;
 
 	p = dmcaps_prediction_caps(v->live_pred);
 	if ((!s && dmcaps_set_is_empty(p)) || (s && dmcaps_set_equal(s, p))) {

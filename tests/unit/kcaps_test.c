@@ -34,6 +34,7 @@ static struct fake {
 	bool first_call_short;	/* answer BUFFER_FULL once */
 	bool corrupt;		/* an array beyond the answer */
 	bool bad_index;		/* a device pointing at a set that is not */
+	uint32_t queue_set;	/* the queue's set: 1 (none) unless set */
 	int dev_calls;
 	uint32_t last_flags;
 	uint64_t last_dev;
@@ -120,7 +121,7 @@ static uint32_t device_answer(char *a, bool inactive)
 	off += 2 * sizeof(*d);
 	h->types_offset = off;
 	h->table_set = 0;
-	h->queue_set = 1;
+	h->queue_set = fk.queue_set ?: 1;
 	h->total_size = off;
 	if (fk.corrupt)
 		h->num_devs = 1000;
@@ -419,6 +420,46 @@ static void test_errors_mapped(void **st)
 	assert_null(kc);
 }
 
+/*
+ * The verdict takes the queue's set from the kernel when it can: here sysfs
+ * shows no crypto dir for dm-0 (as 6.12 does after a late gain) and its live
+ * table alone would leave the verdict unsure; the kernel says the queue
+ * holds AES-256-XTS and Adiantum, so a table over sdb shrinks, for sure.
+ */
+static void test_verdict_trusts_kernel_queue(void **st)
+{
+	struct state *s = *st;
+	static const char *const sdb[] = { "AES-256-XTS", "0x1200", NULL };
+	struct dmcaps_table *t = NULL;
+	struct dmcaps_verdict *v = NULL;
+
+	fx_crypto(s->root, "sdb", "32", "8", sdb);
+	fx_table(s->root, "mix", "live", "0 4096 linear /dev/sdb 0\n");
+	dmcaps_free(s->ctx);
+	s->ctx = fx_ctx(s->root, &s->log);
+	s->ctx->kcaps_call = fake_call;
+	fk.queue_set = 2;	/* AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 */
+
+	assert_int_equal(dmcaps_table_parse(s->ctx, "0 4096 linear /dev/sdb 0", &t), 0);
+	assert_int_equal(dmcaps_verdict_new(s->ctx, "mix", t, &v), 0);
+	assert_string_equal(dmcaps_verdict_old_source(v), "the kernel (DM_CRYPTO_CAPS)");
+	set_is(dmcaps_verdict_old_caps(v), "AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=16");
+	assert_int_equal(dmcaps_verdict_kind(v), DMCAPS_VERDICT_SHRINKS);
+	dmcaps_verdict_free(v);
+	dmcaps_table_free(t);
+
+	/* without the ioctl: sysfs and the live table, as before (the
+	 * table's devices belong to the context: parsed again) */
+	dmcaps_free(s->ctx);
+	s->ctx = fx_ctx(s->root, &s->log);
+	assert_int_equal(dmcaps_table_parse(s->ctx, "0 4096 linear /dev/sdb 0", &t), 0);
+	assert_int_equal(dmcaps_verdict_new(s->ctx, "mix", t, &v), 0);
+	assert_string_not_equal(dmcaps_verdict_old_source(v),
+				"the kernel (DM_CRYPTO_CAPS)");
+	dmcaps_verdict_free(v);
+	dmcaps_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +472,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_buffer_full_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_mapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verdict_trusts_kernel_queue, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

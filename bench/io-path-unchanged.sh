@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Shows that a range of kernel-patches/ adds no instruction to the I/O path:
+# builds only the objects that hold the I/O-path functions, once for
+# pristine + the patches before the range ("before") and once for pristine +
+# the patches up to the end of the range ("after"), and compares the
+# disassembly (objdump -d -r) of each function, printing a table
+# identical / different / absent.
+#
+#   bench/io-path-unchanged.sh [--first NNNN] [--last NNNN]
+#                              [--functions F1,F2,...] [--objects O1,O2,...]
+#                              [--keep] [--diff]
+#
+# --first, --last  the patches under test, by number (default 0003 and the
+#                  last patch of the series: every patch of issue 4 and
+#                  what came after)
+# --functions      the I/O-path functions to compare (default: DM's
+#                  submission and cloning path and blk-crypto's per-bio and
+#                  per-request hooks, below)
+# --objects        the objects to build (default: those holding them)
+# --diff           print the instruction diff of each function that differs
+# --keep           keep the kernel worktree and object directories
+#
+# Disassembly is compared with addresses and raw bytes dropped, relocations
+# kept: a call to another function, a jump inside the function, a constant
+# all count. Line numbers passed as immediates (might_sleep(), WARN_ONCE()
+# on some architectures) would show as a difference: --diff tells.
+#
+# Works in its own kernel worktree (DMCAPS_IOPATH_SRC, default
+# /var/tmp/iopath-src, a detached worktree of the cache repository; patches
+# applied with git apply, nothing committed) and its own O= directories
+# (DMCAPS_IOPATH_OUT, default /var/tmp/iopath-build), with ccache in
+# CCACHE_DIR (default /var/cache/dmcaps/kernel/ccache) and the cache's
+# .config. Exit status: 0 when every function is identical or absent in
+# both, 1 when one differs, 2 on errors.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+repo=${DMCAPS_KERNEL_REPO:-/var/cache/dmcaps/kernel/src}
+config=${DMCAPS_KERNEL_CONFIG:-/var/cache/dmcaps/kernel/build/.config}
+src=${DMCAPS_IOPATH_SRC:-/var/tmp/iopath-src}
+out=${DMCAPS_IOPATH_OUT:-/var/tmp/iopath-build}
+export CCACHE_DIR=${CCACHE_DIR:-/var/cache/dmcaps/kernel/ccache}
+jobs=${DMCAPS_JOBS:-2}
+
+functions=dm_submit_bio,dm_split_and_process_bio,__split_and_process_bio,__map_bio,__send_duplicate_bios,alloc_tio,setup_split_accounting,clone_endio,dm_io_dec_pending,__dm_io_complete,__blk_crypto_bio_prep,__blk_crypto_rq_get_keyslot,__blk_crypto_rq_put_keyslot,__blk_crypto_free_request,__bio_crypt_clone,__bio_crypt_free_ctx,__blk_crypto_rq_bio_prep,bio_crypt_dun_is_contiguous,blk_crypto_get_keyslot,blk_crypto_put_keyslot,blk_crypto_keyslot_index,bio_crypt_ctx_compatible,blk_crypto_rq_bio_prep,submit_bio_noacct,__submit_bio
+objects=drivers/md/dm.o,drivers/md/dm-table.o,block/blk-crypto.o,block/blk-crypto-profile.o,block/blk-core.o,block/blk-merge.o
+first=0003
+last=
+keep=0
+show_diff=0
+
+die() { echo "io-path-unchanged: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--first) first=$2; shift 2 ;;
+	--last) last=$2; shift 2 ;;
+	--functions) functions=$2; shift 2 ;;
+	--objects) objects=$2; shift 2 ;;
+	--keep) keep=1; shift ;;
+	--diff) show_diff=1; shift ;;
+	-h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown argument $1" ;;
+	esac
+done
+
+mapfile -t series < <(grep -v '^[[:space:]]*\(#\|$\)' "$top/kernel-patches/series")
+[ ${#series[@]} -gt 0 ] || die "empty kernel-patches/series"
+[ -n "$last" ] || last=${series[-1]%%-*}
+before=() after=()
+for p in "${series[@]}"; do
+	n=${p%%-*}
+	[ "$((10#$n))" -lt "$((10#$first))" ] && before+=("$p")
+	[ "$((10#$n))" -le "$((10#$last))" ] && after+=("$p")
+done
+[ ${#after[@]} -gt ${#before[@]} ] || die "no patch in $first..$last"
+[ -f "$config" ] || die "no kernel config at $config"
+git -C "$repo" rev-parse -q --verify pristine > /dev/null || die "$repo has no tag pristine"
+IFS=, read -r -a funcs <<< "$functions"
+IFS=, read -r -a objs <<< "$objects"
+
+if [ ! -d "$src" ]; then
+	git -C "$repo" worktree add -q --detach "$src" pristine
+fi
+cleanup() {
+	if [ "$keep" = 0 ]; then
+		git -C "$repo" worktree remove --force "$src" 2>/dev/null || true
+		rm -rf "$out"
+	fi
+}
+trap cleanup EXIT
+
+# build NAME PATCH...: pristine + the patches, the objects in $out/NAME
+build() {
+	local name=$1 p o
+	shift
+	git -C "$src" checkout -q -f --detach pristine
+	git -C "$src" clean -q -fdx
+	for p in "$@"; do
+		git -C "$src" apply "$top/kernel-patches/$p" || die "$p does not apply"
+	done
+	mkdir -p "$out/$name"
+	cp "$config" "$out/$name/.config"
+	make -s -C "$src" O="$out/$name" ARCH=um CC="ccache gcc" KCFLAGS= olddefconfig > /dev/null
+	for o in "${objs[@]}"; do
+		make -s -C "$src" O="$out/$name" ARCH=um CC="ccache gcc" KCFLAGS= \
+			-j"$jobs" "$o" > "$out/$name.log" 2>&1 ||
+			{ cat "$out/$name.log" >&2; die "$name: building $o failed"; }
+	done
+}
+
+echo "before: pristine + ${#before[@]} patches (up to ${before[-1]:-none})" >&2
+build before "${before[@]}"
+echo "after:  pristine + ${#after[@]} patches (up to ${after[-1]})" >&2
+build after "${after[@]}"
+
+# disasm DIR FUNC: the function's instructions, normalized, or nothing
+disasm() {
+	local o f
+	for o in "${objs[@]}"; do
+		f=$1/$o
+		[ -f "$f" ] || continue
+		nm "$f" 2>/dev/null | grep -qE " [tT] $2\$" || continue
+		objdump -d -r --no-show-raw-insn --no-addresses \
+			--disassemble="$2" "$f" |
+			sed -n '/^<'"$2"'>:$/,/^$/p' |
+			sed -E 's/[[:space:]]+/ /g; s/^ //'
+		echo "object: $o"
+		return 0
+	done
+}
+
+printf '%-32s %-24s %8s %8s  %s\n' function object before after verdict
+rc=0
+for fn in "${funcs[@]}"; do
+	b=$(disasm "$out/before" "$fn")
+	a=$(disasm "$out/after" "$fn")
+	bo=$(sed -n 's/^object: //p' <<< "$b")
+	ao=$(sed -n 's/^object: //p' <<< "$a")
+	bn=$(grep -vc '^\(object:\|<\|R_\|$\)' <<< "$b" || true)
+	an=$(grep -vc '^\(object:\|<\|R_\|$\)' <<< "$a" || true)
+	if [ -z "$b" ] && [ -z "$a" ]; then
+		verdict="absent (inlined or not built)"
+		bn=- an=-
+	elif [ -z "$b" ] || [ -z "$a" ]; then
+		verdict=DIFFERENT
+		rc=1
+	elif [ "$b" = "$a" ]; then
+		verdict=identical
+	else
+		verdict=DIFFERENT
+		rc=1
+	fi
+	printf '%-32s %-24s %8s %8s  %s\n' "$fn" "${ao:-${bo:--}}" "$bn" "$an" "$verdict"
+	if [ "$verdict" = DIFFERENT ] && [ "$show_diff" = 1 ]; then
+		diff <(printf '%s\n' "$b") <(printf '%s\n' "$a") | sed 's/^/    /' || true
+	fi
+done
+exit $rc
