@@ -22,18 +22,22 @@
 # --diff           print the instruction diff of each function that differs
 # --keep           keep the kernel worktree and object directories
 #
-# Disassembly is compared with addresses and raw bytes dropped, relocations
-# kept: a call to another function, a jump inside the function, a constant
-# all count. Line numbers passed as immediates (might_sleep(), WARN_ONCE()
-# on some architectures) would show as a difference: --diff tells.
+# Disassembly is compared by bench/io-path-compare.py: addresses and raw
+# bytes dropped, relocations kept and resolved to symbols (or, for string
+# literals, to the string), so that code moved by a change elsewhere in the
+# object compares equal while a changed call, jump or constant does not.
+# A function whose instructions match once immediates are ignored is
+# reported as such ("constants differ"): line numbers passed as immediates
+# (WARN_ONCE(), might_sleep() on UML) move when a patch adds lines above
+# it; --diff shows which.
 #
 # Works in its own kernel worktree (DMCAPS_IOPATH_SRC, default
 # /var/tmp/iopath-src, a detached worktree of the cache repository; patches
 # applied with git apply, nothing committed) and its own O= directories
 # (DMCAPS_IOPATH_OUT, default /var/tmp/iopath-build), with ccache in
 # CCACHE_DIR (default /var/cache/dmcaps/kernel/ccache) and the cache's
-# .config. Exit status: 0 when every function is identical or absent in
-# both, 1 when one differs, 2 on errors.
+# .config. Exit status: 0 when no function differs in its instructions,
+# 1 when one does, 2 on errors.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +48,7 @@ out=${DMCAPS_IOPATH_OUT:-/var/tmp/iopath-build}
 export CCACHE_DIR=${CCACHE_DIR:-/var/cache/dmcaps/kernel/ccache}
 jobs=${DMCAPS_JOBS:-2}
 
-functions=dm_submit_bio,dm_split_and_process_bio,__split_and_process_bio,__map_bio,__send_duplicate_bios,alloc_tio,setup_split_accounting,clone_endio,dm_io_dec_pending,__dm_io_complete,__blk_crypto_bio_prep,__blk_crypto_rq_get_keyslot,__blk_crypto_rq_put_keyslot,__blk_crypto_free_request,__bio_crypt_clone,__bio_crypt_free_ctx,__blk_crypto_rq_bio_prep,bio_crypt_dun_is_contiguous,blk_crypto_get_keyslot,blk_crypto_put_keyslot,blk_crypto_keyslot_index,bio_crypt_ctx_compatible,blk_crypto_rq_bio_prep,submit_bio_noacct,__submit_bio
+functions=dm_submit_bio,dm_get_live_table,dm_put_live_table,dm_table_find_target,dm_split_and_process_bio,__split_and_process_bio,__map_bio,__send_duplicate_bios,alloc_tio,setup_split_accounting,clone_endio,dm_io_dec_pending,__dm_io_complete,__blk_crypto_bio_prep,__blk_crypto_rq_get_keyslot,__blk_crypto_rq_put_keyslot,__blk_crypto_free_request,__bio_crypt_clone,__bio_crypt_free_ctx,__blk_crypto_rq_bio_prep,bio_crypt_dun_is_contiguous,blk_crypto_get_keyslot,blk_crypto_put_keyslot,blk_crypto_keyslot_index,bio_crypt_ctx_compatible,blk_crypto_rq_bio_prep,submit_bio_noacct,__submit_bio
 objects=drivers/md/dm.o,drivers/md/dm-table.o,block/blk-crypto.o,block/blk-crypto-profile.o,block/blk-core.o,block/blk-merge.o
 first=0003
 last=
@@ -116,46 +120,5 @@ build before "${before[@]}"
 echo "after:  pristine + ${#after[@]} patches (up to ${after[-1]})" >&2
 build after "${after[@]}"
 
-# disasm DIR FUNC: the function's instructions, normalized, or nothing
-disasm() {
-	local o f
-	for o in "${objs[@]}"; do
-		f=$1/$o
-		[ -f "$f" ] || continue
-		nm "$f" 2>/dev/null | grep -qE " [tT] $2\$" || continue
-		objdump -d -r --no-show-raw-insn --no-addresses \
-			--disassemble="$2" "$f" |
-			sed -n '/^<'"$2"'>:$/,/^$/p' |
-			sed -E 's/[[:space:]]+/ /g; s/^ //'
-		echo "object: $o"
-		return 0
-	done
-}
-
-printf '%-32s %-24s %8s %8s  %s\n' function object before after verdict
-rc=0
-for fn in "${funcs[@]}"; do
-	b=$(disasm "$out/before" "$fn")
-	a=$(disasm "$out/after" "$fn")
-	bo=$(sed -n 's/^object: //p' <<< "$b")
-	ao=$(sed -n 's/^object: //p' <<< "$a")
-	bn=$(grep -vc '^\(object:\|<\|R_\|$\)' <<< "$b" || true)
-	an=$(grep -vc '^\(object:\|<\|R_\|$\)' <<< "$a" || true)
-	if [ -z "$b" ] && [ -z "$a" ]; then
-		verdict="absent (inlined or not built)"
-		bn=- an=-
-	elif [ -z "$b" ] || [ -z "$a" ]; then
-		verdict=DIFFERENT
-		rc=1
-	elif [ "$b" = "$a" ]; then
-		verdict=identical
-	else
-		verdict=DIFFERENT
-		rc=1
-	fi
-	printf '%-32s %-24s %8s %8s  %s\n' "$fn" "${ao:-${bo:--}}" "$bn" "$an" "$verdict"
-	if [ "$verdict" = DIFFERENT ] && [ "$show_diff" = 1 ]; then
-		diff <(printf '%s\n' "$b") <(printf '%s\n' "$a") | sed 's/^/    /' || true
-	fi
-done
-exit $rc
+exec python3 "$top/bench/io-path-compare.py" --diff="$show_diff" \
+	--functions "$functions" --objects "$objects" "$out/before" "$out/after"

@@ -279,7 +279,10 @@ static void load_help(void)
 	      "inline-crypto capabilities is refused before any ioctl (exit 11).\n"
 	      "Nothing is left half-done: a refused table leaves no inactive table\n"
 	      "and no device this command created; a failed resume leaves the old\n"
-	      "table live and the device not suspended, and says so.\n", stdout);
+	      "table live and the device not suspended, and says so.\n"
+	      "After a load, a kernel with DM_CRYPTO_CAPS is asked what the loaded\n"
+	      "table exposes, printed beside the prediction (MISMATCH if they differ).\n",
+	      stdout);
 }
 
 const struct dmcaps_command load_command = {

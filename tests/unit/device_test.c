@@ -198,11 +198,15 @@ static void test_lookup_missing(void **st)
 	expect_missing(s, "LABEL=");
 	expect_missing(s, "UUID=../../sda");
 	expect_missing(s, "/dev/disk/by-id/loop");
-	expect_missing(s, "/");
 	expect_missing(s, "junk");
 	expect_missing(s, "baddev");
 	assert_int_equal(dmcaps_dev_lookup(s->ctx, "", &dev), -EINVAL);
 	assert_int_equal(dmcaps_dev_lookup(s->ctx, NULL, &dev), -EINVAL);
+	/* something that exists and is not a device: said so */
+	fx_log_reset(&s->log);
+	assert_int_equal(dmcaps_dev_lookup(s->ctx, "/", &dev), -ENOTBLK);
+	assert_null(dev);
+	assert_true(fx_log_has(&s->log, "/ is not a block device"));
 }
 
 static void test_lookup_devno(void **st)
