@@ -23,6 +23,17 @@ enum verdict_format {
 int table_from_args(struct dmcaps_ctx *ctx, const char *line, const char *path,
 		    struct dmcaps_table **table);
 
+/* Parses and validates table text (as table_from_args() does after
+ * reading it); @what names its source in messages. */
+int table_from_text(struct dmcaps_ctx *ctx, const char *text, const char *what,
+		    struct dmcaps_table **table);
+
+/* --concise TEXT, with @argc other arguments and --table @table_opt:
+ * refuses the combination, else concise_parse(). */
+struct concise;
+int concise_args(const char *text, const char *table_opt, int argc,
+		 struct concise *c);
+
 /* Prints @v for DEVICE @device in @fmt on @f. 0 or an exit status. */
 int verdict_print(FILE *f, const struct dmcaps_verdict *v, const char *device,
 		  enum verdict_format fmt);

@@ -15,16 +15,21 @@
 
 #include "caps-format.h"
 #include "check-common.h"
+#include "concise.h"
 #include "dmcaps.h"
 #include "exitcodes.h"
 
 static const char *opt_table;
+static const char *opt_concise;
 static int opt_json;
 static int opt_pairs;
 
 static struct poptOption check_options[] = {
 	{ "table", '\0', POPT_ARG_STRING, &opt_table, 0,
 	  "The table as text (lines separated by newlines)", "TABLE" },
+	{ "concise", '\0', POPT_ARG_STRING, &opt_concise, 0,
+	  "The device and its table in dmsetup's concise format "
+	  "(name,uuid,minor,flags,table[,table]...)", "TEXT" },
 	{ "json", 'J', POPT_ARG_NONE, &opt_json, 0,
 	  "Use JSON output format", NULL },
 	{ "pairs", 'P', POPT_ARG_NONE, &opt_pairs, 0,
@@ -72,8 +77,18 @@ int table_from_args(struct dmcaps_ctx *ctx, const char *line, const char *path,
 			return r == -EINVAL || r == -EFBIG ? EXIT_DMCAPS_USAGE :
 			       exit_code_from_errno(r);
 	}
-	r = dmcaps_table_parse(ctx, text, table);
+	r = table_from_text(ctx, text, what, table);
 	dmcaps_text_wipe_free(text);
+	return r;
+}
+
+int table_from_text(struct dmcaps_ctx *ctx, const char *text, const char *what,
+		    struct dmcaps_table **table)
+{
+	int r;
+
+	*table = NULL;
+	r = dmcaps_table_parse(ctx, text, table);
 	if (r < 0) {
 		log_err("%s: not a table dmcaps can use: %s", what,
 			r == -EINVAL ? "malformed" : cause_from_errno(r));
@@ -234,6 +249,17 @@ int verdict_print(FILE *f, const struct dmcaps_verdict *v, const char *device,
 	return fflush(f) ? EXIT_DMCAPS_FAILURE : 0;
 }
 
+int concise_args(const char *text, const char *table_opt, int argc,
+		 struct concise *c)
+{
+	if (argc || table_opt) {
+		log_err("--concise names the device and holds its table: no "
+			"DEVICE, TABLE or --table with it");
+		return EXIT_DMCAPS_USAGE;
+	}
+	return concise_parse(text, c);
+}
+
 static int check_check_options(void)
 {
 	if (opt_json && opt_pairs) {
@@ -249,27 +275,41 @@ static int check_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	struct dmcaps_table *table = NULL;
 	int r;
 
-	if (argc < 1 || argc > 2) {
+	struct concise c = { 0 };
+	const char *device;
+
+	if (opt_concise) {
+		r = concise_args(opt_concise, opt_table, argc, &c);
+		if (r)
+			return r;
+		device = c.name;
+		r = table_from_text(ctx, c.table, "--concise", &table);
+	} else if (argc < 1 || argc > 2) {
 		log_err("%s", argc < 1 ? "no device given" : "too many arguments");
 		fputs("Try 'dmcaps check --help' for more information.\n", stderr);
 		return EXIT_DMCAPS_USAGE;
+	} else {
+		device = argv[0];
+		r = table_from_args(ctx, opt_table, argc > 1 ? argv[1] : NULL, &table);
 	}
-	r = table_from_args(ctx, opt_table, argc > 1 ? argv[1] : NULL, &table);
 	if (r)
-		return r;
-	r = dmcaps_verdict_new(ctx, argv[0], table, &v);
+		goto out;
+	r = dmcaps_verdict_new(ctx, device, table, &v);
 	dmcaps_table_free_wipe(table);
 	if (r < 0) {
-		log_err("%s: cannot tell: %s", argv[0],
+		log_err("%s: cannot tell: %s", device,
 			r == -EINVAL ? "not a device-mapper device" :
 			cause_from_errno(r));
-		return r == -EINVAL ? EXIT_DMCAPS_USAGE : exit_code_from_errno(r);
+		r = r == -EINVAL ? EXIT_DMCAPS_USAGE : exit_code_from_errno(r);
+		goto out;
 	}
-	r = verdict_print(stdout, v, argv[0], opt_json ? VERDICT_JSON :
+	r = verdict_print(stdout, v, device, opt_json ? VERDICT_JSON :
 			  opt_pairs ? VERDICT_PAIRS : VERDICT_TEXT);
 	if (!r)
 		r = exit_code_from_verdict(dmcaps_verdict_kind(v));
 	dmcaps_verdict_free(v);
+out:
+	concise_free(&c);
 	return r;
 }
 
@@ -281,7 +321,9 @@ static void check_help(void)
 	      "table), with every capability lost or gained and its cause. DEVICE may\n"
 	      "name a device that does not exist yet (its first table). The table is\n"
 	      "read as dmsetup load reads it: from the file TABLE, --table, or\n"
-	      "standard input. Nothing is touched.\n", stdout);
+	      "standard input. Nothing is touched.\n"
+	      "With --concise the device and its table come in dmsetup's concise\n"
+	      "format (one device; no DEVICE or TABLE arguments then).\n", stdout);
 }
 
 const struct dmcaps_command check_command = {

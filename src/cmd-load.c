@@ -13,10 +13,12 @@
 
 #include "caps-format.h"
 #include "check-common.h"
+#include "concise.h"
 #include "dmcaps.h"
 #include "exitcodes.h"
 
 static const char *opt_table;
+static const char *opt_concise;
 static int opt_check_crypto;
 static int opt_create;
 static int opt_resume;
@@ -26,6 +28,9 @@ static int opt_pairs;
 static struct poptOption load_options[] = {
 	{ "table", '\0', POPT_ARG_STRING, &opt_table, 0,
 	  "The table as text (lines separated by newlines)", "TABLE" },
+	{ "concise", '\0', POPT_ARG_STRING, &opt_concise, 0,
+	  "The device and its table in dmsetup's concise format "
+	  "(name,uuid,minor,flags,table[,table]...)", "TEXT" },
 	{ "check-crypto", '\0', POPT_ARG_NONE, &opt_check_crypto, 0,
 	  "Refuse, before any ioctl, a table predicted to shrink the device's "
 	  "inline-crypto capabilities", NULL },
@@ -155,18 +160,36 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	struct dmcaps_table *table = NULL;
 	struct dmcaps_load_state st;
 	const char *name;
+	struct concise c = { 0 };
 	unsigned int flags = 0;
 	int r, lr;
 
-	if (argc < 1 || argc > 2) {
+	if (opt_concise) {
+		r = concise_args(opt_concise, opt_table, argc, &c);
+		if (r)
+			return r;
+		name = c.name;
+		/* dmcaps_load() creates a device by name only, read-write. */
+		if (!strcmp(c.flags, "ro") ||
+		    (opt_create && (*c.uuid || *c.minor))) {
+			log_err("--concise: %s cannot be set by dmcaps load; use "
+				"dmsetup create --concise",
+				!strcmp(c.flags, "ro") ? "a read-only table" :
+				"the uuid or minor of a new device");
+			r = EXIT_DMCAPS_USAGE;
+			goto out;
+		}
+	} else if (argc < 1 || argc > 2) {
 		log_err("%s", argc < 1 ? "no device given" : "too many arguments");
 		fputs("Try 'dmcaps load --help' for more information.\n", stderr);
 		return EXIT_DMCAPS_USAGE;
+	} else {
+		name = argv[0];
 	}
-	name = argv[0];
 	if (opts.sysroot && strcmp(opts.sysroot, "/")) {
 		log_err("load works on the running system only, not with --sysroot");
-		return EXIT_DMCAPS_USAGE;
+		r = EXIT_DMCAPS_USAGE;
+		goto out;
 	}
 	{
 		struct stat sb;
@@ -175,12 +198,16 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		 * before reading any table. */
 		if (name[0] == '/' && !stat(name, &sb) && !S_ISBLK(sb.st_mode)) {
 			log_err("%s: not a block device", name);
-			return EXIT_DMCAPS_USAGE;
+			r = EXIT_DMCAPS_USAGE;
+			goto out;
 		}
 	}
-	r = table_from_args(ctx, opt_table, argc > 1 ? argv[1] : NULL, &table);
+	if (opt_concise)
+		r = table_from_text(ctx, c.table, "--concise", &table);
+	else
+		r = table_from_args(ctx, opt_table, argc > 1 ? argv[1] : NULL, &table);
 	if (r)
-		return r;
+		goto out;
 
 	if (opt_check_crypto) {
 		r = dmcaps_verdict_new(ctx, name, table, &v);
@@ -266,6 +293,7 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 out:
 	dmcaps_verdict_free(v);
 	dmcaps_table_free_wipe(table);
+	concise_free(&c);
 	return r;
 }
 
@@ -280,6 +308,8 @@ static void load_help(void)
 	      "Nothing is left half-done: a refused table leaves no inactive table\n"
 	      "and no device this command created; a failed resume leaves the old\n"
 	      "table live and the device not suspended, and says so.\n"
+	      "With --concise the device and its table come in dmsetup's concise\n"
+	      "format (one device; no DEVICE or TABLE arguments then).\n"
 	      "After a load, a kernel with DM_CRYPTO_CAPS is asked what the loaded\n"
 	      "table exposes, printed beside the prediction (MISMATCH if they differ).\n",
 	      stdout);

@@ -227,3 +227,57 @@ assert d[1]["item"] == "lost" and d[1]["target"] == 1, d
 	run --separate-stderr dmcaps load
 	assert_status 1
 }
+
+@test "check --concise: dmsetup's concise format, the same verdict as --table" {
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --pairs lin --table "0 204800 linear 8:2 0
+204800 204800 crypt aes-xts-plain64 0 0 8:2 0"
+	assert_status 11
+	local want=$output
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --pairs \
+		--concise "lin,,,rw,0 204800 linear 8:2 0,204800 204800 crypt aes-xts-plain64 0 0 8:2 0"
+	assert_status 11
+	[ "$output" = "$want" ]
+	# a trailing ';' ends the device; uuid and minor are not needed to check
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --pairs \
+		--concise "lin,LVM-x,7,,0 204800 linear 8:2 0,204800 204800 crypt aes-xts-plain64 0 0 8:2 0;"
+	assert_status 11
+	[ "$output" = "$want" ]
+	# '\' escapes ',' and ';' in a field: the name of a new device
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --concise 'new\,dev\;x,,,,0 8 linear 8:2 0'
+	assert_status 10
+	assert_contains "$output" "new,dev;x: expands"
+}
+
+@test "check and load --concise: several devices, missing fields, bad flags, extra arguments" {
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --concise "a,,,,0 8 zero;b,,,,0 8 zero"
+	assert_status 1
+	assert_contains "$stderr" "one device at a time"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --concise "a,,,rw"
+	assert_status 1
+	assert_contains "$stderr" "expected name,uuid,minor,flags,table"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --concise ",,,rw,0 8 zero"
+	assert_status 1
+	assert_contains "$stderr" "name is empty"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --concise "a,,,rx,0 8 zero"
+	assert_status 1
+	assert_contains "$stderr" "flags 'rx'"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --concise 'a,,,rw,0 8 zero\'
+	assert_status 1
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --concise "a,,,rw,0 8 zero" lin
+	assert_status 1
+	assert_contains "$stderr" "no DEVICE, TABLE or --table"
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --concise "a,,,rw,0 8 zero" --table "0 8 zero"
+	assert_status 1
+	# a malformed table line in it: named like --table's
+	run --separate-stderr dmcaps --sysroot "$PHONE" check --concise "a,,,rw,0 8 zero,8 x linear 8:2 0"
+	assert_status 1
+	assert_contains "$stderr" "Line 2"
+	assert_contains "$stderr" "--concise: not a table"
+	# load: what dmcaps load cannot do is refused before anything
+	run --separate-stderr dmcaps load --create --concise "a,LVM-x,,rw,0 8 zero"
+	assert_status 1
+	assert_contains "$stderr" "uuid or minor"
+	run --separate-stderr dmcaps load --concise "a,,,ro,0 8 zero"
+	assert_status 1
+	assert_contains "$stderr" "read-only"
+}
