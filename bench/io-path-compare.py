@@ -10,14 +10,18 @@
 #    function-relative already (<f+0x1a>);
 #  - relocations against a section (.text+0x6d0, .bss+0x100) resolved to
 #    the symbol that covers the offset (<alloc_tio+0x0>), string literals
-#    (.rodata.str*) to the string itself, so that code or data moved by a
-#    change elsewhere in the object does not count.
+#    (.rodata.str*) to the string itself, the numbers gcc appends to
+#    function-local statics (__already_done.59) dropped, so that code or
+#    data moved by a change elsewhere in the object does not count.
 # Verdicts: identical; "WARN line numbers only" (the only differences are
 # the line arguments of WARN()s, UML's generic WARN passes them as
-# immediates, and they move when a patch adds lines above); "constants
-# differ" (the same instructions once immediates are ignored);
-# DIFFERENT; absent (inlined or not built, in both). Exit 1 if any function
-# is DIFFERENT (or present on one side only).
+# immediates, and they move when a patch adds lines above);
+# "same instructions, constants/offsets differ" (once every number,
+# immediate or displacement, is ignored: a struct field moved, say);
+# DIFFERENT (an instruction added, removed or changed, or another callee);
+# absent (inlined or not built, in both). Exit 1 if any function is
+# DIFFERENT (or present on one side only): only then does the path gain or
+# lose instructions.
 import argparse
 import bisect
 import difflib
@@ -93,7 +97,11 @@ class Obj:
                 continue
             r = RELOC.match(line)
             if r:
-                cur.append("reloc %s %s" % (r.group(1), self.resolve(r.group(2))))
+                # gcc numbers function-local statics (__already_done.59 of
+                # WARN_ONCE) per object: the number is no part of the code
+                target = re.sub(r"(\w)\.\d+(?=[+>-]|$)", r"\1.N",
+                                self.resolve(r.group(2)))
+                cur.append("reloc %s %s" % (r.group(1), target))
                 continue
             i = INSN.match(line)
             if i:
@@ -151,9 +159,11 @@ def main():
             verdict = "identical"
         else:
             imm = lambda x: [re.sub(r"\$0x[0-9a-f]+", "$IMM", l) for l in x]
-            if imm(b) == imm(af):
-                verdict = ("WARN line numbers only" if warn_lines_only(b, af)
-                           else "constants differ (same instructions)")
+            num = lambda x: [re.sub(r"0x[0-9a-f]+", "N", l) for l in x]
+            if imm(b) == imm(af) and warn_lines_only(b, af):
+                verdict = "WARN line numbers only"
+            elif num(b) == num(af):
+                verdict = "same instructions, constants/offsets differ"
             else:
                 verdict = "DIFFERENT"
                 rc = 1
