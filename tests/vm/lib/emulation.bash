@@ -94,6 +94,20 @@ linear_interleaved() {
 	dmsetup create "$name" --table "$table"
 }
 
+# exposed DMNAME: its queue's capabilities (crypto_sysfs), also on stderr
+# for the test's log
+exposed() {
+	local c
+	c=$(crypto_sysfs "$(dm_kname "$1")")
+	echo "$1 exposes: $c" >&2
+	echo "$c"
+}
+
+# target_version TYPE: the version of a registered DM target type, "1.24.0"
+target_version() {
+	dmsetup targets | awk -v t="$1" '$1 == t { print $2 }'
+}
+
 # Kernel log lines since mark_log.
 mark_log() { LOG_MARK=$(dmesg | wc -l); }
 log_since_mark() { dmesg | tail -n +"$((LOG_MARK + 1))"; }

@@ -23,17 +23,6 @@ teardown() {
 	vm_cleanup
 }
 
-target_version() {
-	dmsetup targets | awk -v t="$1" '$1 == t { print $2 }'
-}
-
-exposed() {	# exposed DMNAME: its queue's capabilities, echoed for the log
-	local c
-	c=$(crypto_sysfs "$(dm_kname "$1")")
-	echo "$1 exposes: $c" >&2
-	echo "$c"
-}
-
 # wait_idle DMNAME: until md has no resync/recovery running and every leg
 # is in sync ("A"), at most 60 s
 wait_idle() {

@@ -32,16 +32,6 @@ INTERSECTION="AES-256-XTS=0x1000 dun_bits=32 slots=0"
 HW0_ALONE="AES-256-XTS=0x1200 Adiantum=0x1000 dun_bits=64 slots=0"
 
 # the target's version, as dmsetup targets lists it
-target_version() {
-	dmsetup targets | awk -v t="$1" '$1 == t { print $2 }'
-}
-
-exposed() {	# exposed DMNAME: its queue's capabilities, echoed for the log
-	local c
-	c=$(crypto_sysfs "$(dm_kname "$1")")
-	echo "$1 exposes: $c" >&2
-	echo "$c"
-}
 
 # ---- dm-stripe ------------------------------------------------------------
 

@@ -25,17 +25,6 @@ teardown() {
 	vm_cleanup
 }
 
-target_version() {
-	dmsetup targets | awk -v t="$1" '$1 == t { print $2 }'
-}
-
-exposed() {	# exposed DMNAME: its queue's capabilities, echoed for the log
-	local c
-	c=$(crypto_sysfs "$(dm_kname "$1")")
-	echo "$1 exposes: $c" >&2
-	echo "$c"
-}
-
 # make_pool DATA_MODES: pool "pool" over emulated data device hw0 (64 MiB,
 # DATA_MODES) and metadata device meta (no inline encryption), thin volume
 # 0 of 32 MiB created in it.
