@@ -81,7 +81,7 @@ t0=$SECONDS
 # Each UML process is one host process per guest address space; timeout
 # signals the whole group, so nothing survives a hung VM.
 TMPDIR=$shm timeout --kill-after=15 "$timeout_s" "$kernel" \
-	mem="$mem" rootfstype=hostfs rootflags=/ rw \
+	mem="$mem" log_buf_len=4M rootfstype=hostfs rootflags=/ rw \
 	init="$top/tests/vm/guest-init.sh" dmcaps_run="$results/run.env" \
 	con=null con0=fd:0,fd:1 < /dev/null > "$log" 2>&1
 vm_rc=$?

@@ -108,9 +108,14 @@ target_version() {
 	dmsetup targets | awk -v t="$1" '$1 == t { print $2 }'
 }
 
-# Kernel log lines since mark_log.
-mark_log() { LOG_MARK=$(dmesg | wc -l); }
-log_since_mark() { dmesg | tail -n +"$((LOG_MARK + 1))"; }
+# Kernel log lines since mark_log. The mark is a line of its own in the log,
+# not a line count: once the ring buffer is full (a long VM run), old lines
+# drop out and a count no longer grows.
+mark_log() {
+	LOG_MARK="dmcaps-test-mark $$ $RANDOM $SECONDS"
+	echo "$LOG_MARK" > /dev/kmsg
+}
+log_since_mark() { dmesg | sed -n "/$LOG_MARK/,\$p" | tail -n +2; }
 
 # A pattern that a raw device must not hold when data is encrypted.
 PLAINTEXT_MARKER="dmcaps-plaintext-marker-0123456789abcdef"

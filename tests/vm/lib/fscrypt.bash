@@ -84,3 +84,34 @@ fscrypt_hw_check() {
 	done
 	[ "$(counter_sum data_units_decrypted "$@")" -ge $((dec + 1024)) ]
 }
+
+# fscrypt_lblk64_setup MNT DEV SIZE_KB: ext4 on DEV mounted with inlinecrypt
+# on MNT; a fresh master key ($LBLK64_MASTER) whose identifier must be the
+# one fscrypt-inline-key.py computes (so its HKDF is the kernel's); a v2
+# directory MNT/secret with flag IV_INO_LBLK_64 (0x8: one inline key per
+# mode) holding a marker file "data" of SIZE_KB (checksum in $SUM); and
+# fscrypt's AES-256-XTS inline key derived into $LBLK64_KEY (raw bytes).
+FSCRYPT_INLINE_KEY_TOOL=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools" && pwd)/fscrypt-inline-key.py
+LBLK64_MASTER=/tmp/dmcaps-lblk64.master
+LBLK64_KEY=/tmp/dmcaps-lblk64.inline
+fscrypt_lblk64_setup() {
+	local mnt=$1 dev=$2 kb=$3 id
+	mkfs.ext4 -q -F -O encrypt,stable_inodes -b 4096 "$dev"
+	mkdir -p "$mnt"
+	mount -o inlinecrypt "$dev" "$mnt"
+	head -c 64 /dev/urandom > "$LBLK64_MASTER"
+	id=$(xfs_io -c add_enckey "$mnt" < "$LBLK64_MASTER" |
+		sed -n 's/.*identifier \([0-9a-f]*\).*/\1/p')
+	[ -n "$id" ]
+	[ "$id" = "$(python3 "$FSCRYPT_INLINE_KEY_TOOL" \
+		--master-key-file "$LBLK64_MASTER" --identifier)" ]
+	mkdir "$mnt/secret"
+	xfs_io -r -c "set_encpolicy -v 2 -f 0x8 $id" "$mnt/secret"
+	write_marker_file "$mnt/secret/data" "$kb"
+	SUM=$(md5sum < "$mnt/secret/data")
+	sync
+	python3 "$FSCRYPT_INLINE_KEY_TOOL" --master-key-file "$LBLK64_MASTER" \
+		--fs-device "$dev" --mode AES-256-XTS --flag iv_ino_lblk_64 \
+		--out "$LBLK64_KEY"
+	[ "$(stat -c %s "$LBLK64_KEY")" = 64 ]
+}

@@ -12,17 +12,16 @@
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation
+load ../lib/fscrypt
 
 SECT_PER_MB=2048
 MODES="AES-256-XTS=4096 Adiantum=4096"
 KEY=$(printf '11%.0s' $(seq 64))
 MNT=/tmp/dmcaps-mnt-evict
-MASTER=/tmp/dmcaps-evict.master
-INLINE=/tmp/dmcaps-evict.inline
+INLINE=$LBLK64_KEY
 
 setup_file() {
 	export EV="$BATS_TEST_DIRNAME/../tools/blk-evict.py"
-	export FK="$BATS_TEST_DIRNAME/../tools/fscrypt-inline-key.py"
 }
 
 setup() {
@@ -42,7 +41,7 @@ setup() {
 teardown() {
 	vm_cleanup
 	keyctl clear @u >/dev/null 2>&1 || true
-	rm -f "$MASTER" "$INLINE" /dev/evict-nobody
+	rm -f "$LBLK64_MASTER" "$INLINE" /dev/evict-nobody
 }
 
 log_clean() {
@@ -93,30 +92,12 @@ linear() {
 	dmsetup create "$name" --table "$table"
 }
 
-# fs_setup DEV: ext4 on DEV mounted with inlinecrypt on $MNT, a master key
-# whose identifier must be the one fscrypt-inline-key.py computes (the HKDF
-# is the kernel's), a v2 IV_INO_LBLK_64 directory with a 24 MiB file
-# (checksum in $SUM), and fscrypt's per-mode inline key in $INLINE and, as
-# hex, $IKEY.
+# fs_setup DEV: fscrypt_lblk64_setup on $MNT with a 24 MiB file; fscrypt's
+# per-mode inline key in $INLINE and, as hex, $IKEY.
 fs_setup() {
-	local dev=$1 id
-	mkfs.ext4 -q -F -O encrypt,stable_inodes -b 4096 "$dev"
-	mkdir -p "$MNT"
-	mount -o inlinecrypt "$dev" "$MNT"
-	head -c 64 /dev/urandom > "$MASTER"
-	id=$(xfs_io -c add_enckey "$MNT" < "$MASTER" |
-		sed -n 's/.*identifier \([0-9a-f]*\).*/\1/p')
-	[ -n "$id" ]
-	[ "$id" = "$(python3 "$FK" --master-key-file "$MASTER" --identifier)" ]
-	mkdir "$MNT/secret"
-	# 0x8: FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64, one inline key per mode
-	xfs_io -r -c "set_encpolicy -v 2 -f 0x8 $id" "$MNT/secret"
-	write_marker_file "$MNT/secret/data" $((24 * 1024))
-	SUM=$(md5sum < "$MNT/secret/data")
-	sync
-	python3 "$FK" --master-key-file "$MASTER" --fs-device "$dev" --out "$INLINE"
-	IKEY=$(python3 "$FK" --master-key-file "$MASTER" --fs-device "$dev")
-	[ "$(od -An -tx1 -v "$INLINE" | tr -d ' \n')" = "$IKEY" ]
+	fscrypt_lblk64_setup "$MNT" "$1" $((24 * 1024))
+	IKEY=$(od -An -tx1 -v "$INLINE" | tr -d ' \n')
+	[ ${#IKEY} = 128 ]
 }
 
 # reread: the file, from the devices, must still be what was written

@@ -13,10 +13,8 @@ load ../lib/emulation
 load ../lib/fscrypt
 
 SECT_PER_MB=2048
-TOOLS=$BATS_TEST_DIRNAME/../tools
 MNT=/tmp/dmcaps-mnt-evict
-MASTER=/var/tmp/dmcaps-evict-master.key
-INLINE_KEY=/var/tmp/dmcaps-evict-inline.key
+INLINE_KEY=$LBLK64_KEY
 AES=(--mode AES-256-XTS --data-unit-size 4096 --dun-bytes 8)
 
 assert_status() {
@@ -41,32 +39,13 @@ setup() {
 
 teardown() {
 	vm_cleanup
-	rm -f "$MASTER" "$INLINE_KEY"
+	rm -f "$LBLK64_MASTER" "$LBLK64_KEY"
 }
 
-# fscrypt_lblk64 DEV: ext4 on DEV with an IV_INO_LBLK_64 policy on
-# $MNT/secret, whose inline-encryption key is one per mode, derived from the
-# master key and the file system's UUID; writes a 4 MiB file there ($SUM)
-# and derives that key into $INLINE_KEY.
+# fscrypt_lblk64 DEV: fscrypt_lblk64_setup on $MNT with a 4 MiB file; the
+# inline key in $INLINE_KEY
 fscrypt_lblk64() {
-	local dev=$1 id
-	mkfs.ext4 -q -F -O encrypt,stable_inodes -b 4096 "$dev"
-	mkdir -p "$MNT"
-	mount -o inlinecrypt "$dev" "$MNT"
-	head -c 64 /dev/urandom > "$MASTER"
-	id=$(xfs_io -c add_enckey "$MNT" < "$MASTER" |
-		sed -n 's/.*identifier \([0-9a-f]*\).*/\1/p')
-	# the derivation is fs/crypto's: its key identifier matches the kernel's
-	[ "$id" = "$(python3 "$TOOLS/fscrypt-inline-key.py" --master-key-file "$MASTER" --identifier)" ]
-	mkdir "$MNT/secret"
-	xfs_io -r -c "set_encpolicy -v 2 -f 0x8 $id" "$MNT/secret"
-	write_marker_file "$MNT/secret/data" 4096
-	SUM=$(md5sum < "$MNT/secret/data")
-	sync
-	python3 "$TOOLS/fscrypt-inline-key.py" --master-key-file "$MASTER" \
-		--fs-device "$dev" --mode AES-256-XTS --flag iv_ino_lblk_64 \
-		--out "$INLINE_KEY"
-	[ "$(stat -c %s "$INLINE_KEY")" = 64 ]
+	fscrypt_lblk64_setup "$MNT" "$1" 4096
 }
 
 # pairs_value KEY: the value of KEY in the first line of $output
