@@ -109,6 +109,15 @@ class Obj:
                 # "jmp 1a4 <f+0x1a4>": the absolute address goes
                 insn = re.sub(r"\b[0-9a-f]+ (<[^>]+>)", r"\1", insn)
                 cur.append(insn)
+        # The nops after a function's last instruction align the next
+        # function: they move when anything before them grows, and are no
+        # part of the code.
+        for insns in self.funcs.values():
+            while insns and PADDING.match(insns[-1]):
+                insns.pop()
+
+
+PADDING = re.compile(r"^((data16|cs) )*(nop[wlq]?\b.*|xchg %ax,%ax|int3)$")
 
 
 def warn_lines_only(b, a):
