@@ -108,6 +108,20 @@ target_version() {
 	dmsetup targets | awk -v t="$1" '$1 == t { print $2 }'
 }
 
+# caps_ioctl_check: for setup_file of suites that need DM_CRYPTO_CAPS
+# (interface 4.49, kernel-patches/0007). Exports CC_TOOL (the independent
+# python client) and, on a kernel without the ioctl, CAPS_SKIP with the
+# reason, said on the TAP stream; setup() then skips with it.
+caps_ioctl_check() {
+	local v
+	export CC_TOOL="$BATS_TEST_DIRNAME/../tools/crypto-caps.py"
+	v=$(dmsetup version | sed -n 's/^Driver version:[[:space:]]*4\.\([0-9]*\)\..*/\1/p')
+	if [ "${v:-0}" -lt 49 ]; then
+		echo "# DM interface 4.${v:-?}: no DM_CRYPTO_CAPS in this kernel, skipping" >&3
+		export CAPS_SKIP="kernel without DM_CRYPTO_CAPS (DM interface 4.${v:-?} < 4.49)"
+	fi
+}
+
 # Kernel log lines since mark_log. The mark is a line of its own in the log,
 # not a line count: once the ring buffer is full (a long VM run), old lines
 # drop out and a count no longer grows.

@@ -15,14 +15,7 @@ SECT_PER_MB=2048
 LEN=$((32 * SECT_PER_MB))
 
 setup_file() {
-	export CC_TOOL="$BATS_TEST_DIRNAME/../tools/crypto-caps.py"
-	# DM_CRYPTO_CAPS arrived with interface 4.49 (kernel-patches/0007)
-	local v
-	v=$(dmsetup version | sed -n 's/^Driver version:[[:space:]]*4\.\([0-9]*\)\..*/\1/p')
-	if [ "${v:-0}" -lt 49 ]; then
-		echo "# DM interface 4.${v:-?}: no DM_CRYPTO_CAPS in this kernel, skipping" >&3
-		export CAPS_SKIP="kernel without DM_CRYPTO_CAPS (DM interface 4.${v:-?} < 4.49)"
-	fi
+	caps_ioctl_check
 }
 
 setup() {

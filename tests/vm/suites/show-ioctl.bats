@@ -19,13 +19,7 @@ UFS="AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0"
 BOTH="AES-256-XTS:0x1000 dun=4 keyslots=0"
 
 setup_file() {
-	export CC_TOOL="$BATS_TEST_DIRNAME/../tools/crypto-caps.py"
-	local v
-	v=$(dmsetup version | sed -n 's/^Driver version:[[:space:]]*4\.\([0-9]*\)\..*/\1/p')
-	if [ "${v:-0}" -lt 49 ]; then
-		echo "# DM interface 4.${v:-?}: no DM_CRYPTO_CAPS in this kernel, skipping" >&3
-		export CAPS_SKIP="kernel without DM_CRYPTO_CAPS (DM interface 4.${v:-?} < 4.49)"
-	fi
+	caps_ioctl_check
 }
 
 setup() {
