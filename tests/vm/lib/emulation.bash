@@ -122,6 +122,29 @@ caps_ioctl_check() {
 	fi
 }
 
+# dmcaps_require: skips (with the reason) when run.sh was not given
+# --build; sets $DMCAPS and the C locale.
+dmcaps_require() {
+	[ -x "${DMCAPS_BUILD:-}/src/dmcaps" ] ||
+		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
+	DMCAPS=$DMCAPS_BUILD/src/dmcaps
+	export LC_ALL=C
+}
+
+# tables DMNAME: "LIVE", "LIVE & INACTIVE", "INACTIVE" or "None"
+tables() {
+	dmsetup info "$1" | sed -n 's/^Tables present: *//p'
+}
+
+# log_clean [REGEX]: no kernel log line since mark_log matches REGEX
+# (default: warnings, bugs, lockdep reports, oopses); prints them otherwise.
+log_clean() {
+	local bad
+	bad=$(log_since_mark |
+		grep -E "${1:-WARNING|BUG|Call Trace|lockdep|circular|Oops}" || true)
+	[ -z "$bad" ] || { echo "kernel log: $bad" >&2; return 1; }
+}
+
 # Kernel log lines since mark_log. The mark is a line of its own in the log,
 # not a line count: once the ring buffer is full (a long VM run), old lines
 # drop out and a count no longer grows.
@@ -156,10 +179,7 @@ not() {
 # 4096, DUN 8, 16 slots), emmc0 (AES-256-XTS at 512 and 4096, DUN 4,
 # 8 slots) and plain0 (no inline crypto).
 dmcaps_setup() {
-	[ -x "${DMCAPS_BUILD:-}/src/dmcaps" ] ||
-		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
-	DMCAPS=$DMCAPS_BUILD/src/dmcaps
-	export LC_ALL=C
+	dmcaps_require
 	vm_cleanup
 	nb_create ufs0 64 "AES-256-XTS=4096 Adiantum=4096" 8 16
 	nb_create emmc0 64 "AES-256-XTS=512,4096" 4 8

@@ -33,10 +33,7 @@ DM_SECTORS=$((8 * MB))	# every DM table has this size
 KEY=$(printf '%064d' 5)
 
 setup() {
-	[ -x "${DMCAPS_BUILD:-}/src/dmcaps" ] ||
-		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
-	DMCAPS=$DMCAPS_BUILD/src/dmcaps
-	export LC_ALL=C
+	dmcaps_require
 	vm_cleanup
 }
 

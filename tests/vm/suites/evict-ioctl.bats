@@ -44,12 +44,6 @@ teardown() {
 	rm -f "$LBLK64_MASTER" "$INLINE" /dev/evict-nobody
 }
 
-log_clean() {
-	local bad
-	bad=$(log_since_mark | grep -E 'WARNING|BUG|Call Trace|lockdep|circular|Oops' || true)
-	[ -z "$bad" ] || { echo "kernel log: $bad" >&2; return 1; }
-}
-
 # ev DEVICE ARGS...: the client, its output in $output and on our stdout
 ev() {
 	run --separate-stderr python3 "$EV" "$@"

@@ -63,12 +63,6 @@ majmin() {
 	printf '%d:%d\n' "0x$(stat -L -c %t "$1")" "0x$(stat -L -c %T "$1")"
 }
 
-log_clean() {
-	local bad
-	bad=$(log_since_mark | grep -E 'WARNING|BUG|Call Trace|lockdep|circular|Oops' || true)
-	[ -z "$bad" ] || { echo "kernel log: $bad" >&2; return 1; }
-}
-
 @test "intersection: the table's set, the queue's, each target and device" {
 	dmsetup create dev --table "0 $LEN linear /dev/ufs0 0
 $LEN $LEN linear /dev/emmc0 0"

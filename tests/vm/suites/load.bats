@@ -20,11 +20,6 @@ teardown() {
 	vm_cleanup
 }
 
-# tables NAME: "LIVE", "LIVE & INACTIVE", "INACTIVE", "None"
-tables() {
-	dmsetup info "$1" | sed -n 's/^Tables present: *//p'
-}
-
 suspended() {
 	dmsetup info "$1" | grep -q '^State: *SUSPENDED'
 }

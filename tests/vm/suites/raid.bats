@@ -42,10 +42,6 @@ wait_idle() {
 	return 1
 }
 
-tables() {
-	dmsetup info "$1" | sed -n 's/^Tables present: *//p'
-}
-
 # raid10 LEG...: table line for a raid10 (2 near copies) over the legs,
 # with metadata devices m0... (made here, no inline encryption: dm-raid
 # keeps its superblock and bitmap there, never data)

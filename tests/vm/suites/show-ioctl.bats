@@ -97,12 +97,6 @@ no_mismatch() {
 	[[ "$output" != *MISMATCH* ]] && [[ "$stderr" != *MISMATCH* ]]
 }
 
-log_clean() {
-	local bad
-	bad=$(log_since_mark | grep -E 'WARNING|BUG|Call Trace|lockdep|circular|Oops' || true)
-	[ -z "$bad" ] || { echo "kernel log: $bad" >&2; return 1; }
-}
-
 @test "intersection: PREDICTED, KERNEL, the raw ioctl and sysfs agree; targets too" {
 	dmsetup create pair --table "0 $LEN linear /dev/ufs0 0
 $LEN $LEN linear /dev/emmc0 0"

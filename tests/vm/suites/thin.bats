@@ -173,5 +173,5 @@ used_data_blocks() {	# from the pool's status: <used>/<total> data blocks
 	mark_log
 	not dmsetup load th --table "0 $MB32 thin /dev/mapper/pool2 0"
 	log_since_mark | grep -F "more restrictive"
-	[ "$(dmsetup info th | sed -n 's/^Tables present: *//p')" = LIVE ]
+	[ "$(tables th)" = LIVE ]
 }
