@@ -468,31 +468,36 @@ static bool running_system(const struct show *s)
 	return !root || !strcmp(root, "/");
 }
 
+int show_lookup_arg(struct show *s, const char *arg, struct dmcaps_dev **dev)
+{
+	int r;
+
+	/* The failures here are reported below, in full. */
+	library_log_demote_errors(true);
+	r = dmcaps_dev_lookup(s->ctx, arg, dev);
+	if (r == -ENODEV && is_dm_path(arg) && running_system(s) &&
+	    dmcaps_dm_available(s->ctx) == -ENOTSUP)
+		r = -ENOTSUP;	/* a DM device asked of a kernel without */
+	library_log_demote_errors(false);
+	if (r == -EINVAL) {
+		log_err("%s: not a device specification", *arg ? arg : "\"\"");
+		fail(s, r);
+	} else if (r < 0) {
+		log_err("%s: %s", arg, cause_from_errno(r));
+		fail(s, r);
+	}
+	return r;
+}
+
 static void show_args(struct show *s, int argc, const char **argv)
 {
 	struct dmcaps_dev *dev;
-	int i, r;
+	int i;
 
 	s->explicit = true;
-	for (i = 0; i < argc; i++) {
-		/* The failures here are reported below, in full. */
-		library_log_demote_errors(true);
-		r = dmcaps_dev_lookup(s->ctx, argv[i], &dev);
-		if (r == -ENODEV && is_dm_path(argv[i]) && running_system(s) &&
-		    dmcaps_dm_available(s->ctx) == -ENOTSUP)
-			r = -ENOTSUP;	/* a DM device asked of a kernel without */
-		library_log_demote_errors(false);
-		if (r == -EINVAL) {
-			log_err("%s: not a device specification",
-				*argv[i] ? argv[i] : "\"\"");
-			fail(s, r);
-		} else if (r < 0) {
-			log_err("%s: %s", argv[i], cause_from_errno(r));
-			fail(s, r);
-		} else {
+	for (i = 0; i < argc; i++)
+		if (!show_lookup_arg(s, argv[i], &dev))
 			show_add_device(s, NULL, dev, NULL, 0);
-		}
-	}
 }
 
 static int show_check_options(void)

@@ -328,20 +328,12 @@ out:
 void show_inactive(struct show *s, int argc, const char **argv)
 {
 	struct dmcaps_dev *dev;
-	int i, r;
+	int i;
 
 	s->explicit = true;
 	for (i = 0; i < argc; i++) {
-		library_log_demote_errors(true);
-		r = dmcaps_dev_lookup(s->ctx, argv[i], &dev);
-		library_log_demote_errors(false);
-		if (r < 0) {
-			log_err("%s: %s", *argv[i] ? argv[i] : "\"\"",
-				r == -EINVAL ? "not a device specification" :
-				cause_from_errno(r));
-			show_fail(s, r);
+		if (show_lookup_arg(s, argv[i], &dev))
 			continue;
-		}
 		if (!dmcaps_dev_is_dm(dev)) {
 			log_err("%s: not a device-mapper device: it has no "
 				"inactive table", argv[i]);

@@ -42,6 +42,9 @@ void cell_close(struct show *s, struct cell *c, struct libscols_line *ln,
 		enum out_column col);
 
 void show_fail(struct show *s, int r);
+/* Looks up the DEVICE argument @arg; on failure says why (naming @arg),
+ * records it with show_fail() and returns the -errno. */
+int show_lookup_arg(struct show *s, const char *arg, struct dmcaps_dev **dev);
 
 /* Adds @dev under @parent (NULL: a root), expanding DM devices through
  * their live tables. Returns its row (NULL when out of memory). */
