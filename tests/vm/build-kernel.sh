@@ -6,7 +6,8 @@
 #
 # The source and build trees live in a cache outside the repository
 # (DMCAPS_KERNEL_CACHE, default /var/cache/dmcaps/kernel) so that later runs
-# only rebuild what changed:
+# only rebuild what changed (DMCAPS_CCACHE_DIR shares one ccache between
+# several caches):
 #   - a changed series (any patch or the series file) resets the source tree
 #     to the pristine import and re-applies every patch;
 #   - a changed fragment re-runs olddefconfig;
@@ -122,7 +123,12 @@ configure() {
 
 build() {
 	local t0=$SECONDS
-	export CCACHE_DIR=$cache/ccache
+	# CCACHE_BASEDIR makes the cached compiler input relative to the
+	# build directory ("../src/..."), so another cache laid out the same
+	# way (a developer's topic tree, another tier) hits the same entries
+	# when DMCAPS_CCACHE_DIR points them at one ccache.
+	export CCACHE_DIR=${DMCAPS_CCACHE_DIR:-$cache/ccache}
+	export CCACHE_BASEDIR=$cache CCACHE_NOHASHDIR=true
 	log "building ARCH=um with $jobs job(s) in $out"
 	make -s -C "$src" O="$out" ARCH=um -j"$jobs" CC="ccache gcc" \
 		KCFLAGS= linux >&2
