@@ -85,6 +85,9 @@ apply_series() {
 	[ "$key" = "$want" ] && return 0
 	log "series changed: resetting to pristine and applying ${#files[@]} patch(es)"
 	rm -f "$cache/series.key" "$cache/config.key"
+	# No automatic gc after `git am`: it runs in the background, holds the
+	# lock's descriptor and takes both cores in the middle of a build.
+	git -C "$src" config gc.auto 0
 	git -C "$src" am --abort >/dev/null 2>&1 || true
 	git -C "$src" reset -q --hard pristine
 	git -C "$src" clean -q -fdx
