@@ -364,7 +364,7 @@ DMCAPS_EXPORT int dmcaps_table_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *d
 	*table = NULL;
 	if (!dev->dm_name) {
 		log_err(ctx, "%s is not a device-mapper device.", dev->kname);
-		return -EINVAL;
+		return -EMEDIUMTYPE;
 	}
 	if (!ctx->running_system)
 		return table_read_fixture(ctx, dev, kind, table);

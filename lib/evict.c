@@ -46,6 +46,8 @@ DMCAPS_EXPORT const char *dmcaps_evict_strerror(int error)
 		       "accepts";
 	case -ERANGE:
 		return "the DUN width is 0 or wider than the mode's IV";
+	case -ENAMETOOLONG:
+		return "the mode's name is longer than any the kernel knows";
 	case -ENOKEY:
 		return "no such key in the keyrings the kernel searched";
 	case -EKEYREJECTED:
@@ -78,9 +80,10 @@ int dmcaps_evict_arg_build(const struct dmcaps_key_config *cfg,
 			   size_t nentries)
 {
 	memset(arg, 0, sizeof(*arg));
-	if (!cfg || !cfg->mode || !key ||
-	    strlen(cfg->mode) >= sizeof(arg->mode))
+	if (!cfg || !cfg->mode || !key)
 		return -EINVAL;
+	if (strlen(cfg->mode) >= sizeof(arg->mode))
+		return -ENAMETOOLONG;
 	arg->version = BLK_CRYPTO_EVICT_KEY_VERSION;
 	strcpy(arg->mode, cfg->mode);
 	arg->data_unit_size = cfg->data_unit_size;
@@ -116,11 +119,20 @@ DMCAPS_EXPORT int dmcaps_evict_key(struct dmcaps_ctx *ctx, struct dmcaps_dev *de
 		return -ENOTSUP;
 	}
 	res = calloc(1, sizeof(*res));
-	if (!res)
+	if (!res) {
+		log_err(ctx, "Cannot evict the key: out of memory.");
 		return -ENOMEM;
+	}
 	r = dmcaps_evict_arg_build(cfg, key, &arg, res->entries,
 				   EVICT_FAILURE_ENTRIES);
 	if (r) {
+		if (r == -ENAMETOOLONG)
+			log_err(ctx, "Mode \"%.*s...\" is too long: the kernel's "
+				"mode names have at most %zu characters.",
+				(int)sizeof(arg.mode) - 1, cfg->mode,
+				sizeof(arg.mode) - 1);
+		else
+			log_err(ctx, "Cannot evict the key: %s.", strerror(-r));
 		free(res);
 		return r;
 	}

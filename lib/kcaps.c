@@ -401,7 +401,7 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 	*kcaps = NULL;
 	if (!dev->dm_name) {
 		log_err(ctx, "%s is not a device-mapper device.", dev->kname);
-		return -EINVAL;
+		return -EMEDIUMTYPE;
 	}
 	r = dmcaps_kernel_caps_available(ctx);
 	if (r)

@@ -469,7 +469,7 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 	} else if (!err && !v->dev->dm_name) {
 		log_err(ctx, "%s (%s) is not a device-mapper device.", device,
 			v->dev->kname);
-		err = -EINVAL;
+		err = -EMEDIUMTYPE;
 	}
 	if (err)
 		goto fail;

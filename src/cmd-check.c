@@ -52,8 +52,8 @@ int table_from_args(struct dmcaps_ctx *ctx, const char *line, const char *path,
 	if (line) {
 		text = strdup(line);
 		if (!text) {
-			log_err("out of memory");
-			return EXIT_DMCAPS_FAILURE;
+			log_err("--table: %s", cause_from_errno(-ENOMEM));
+			return exit_code_from_errno(-ENOMEM);
 		}
 		what = "--table";
 	} else {
@@ -64,9 +64,8 @@ int table_from_args(struct dmcaps_ctx *ctx, const char *line, const char *path,
 			fd = open(path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0) {
 				r = errno;
-				log_err("%s: %s", path, strerror(r));
-				return r == ENOENT ? EXIT_DMCAPS_USAGE :
-				       exit_code_from_errno(-r);
+				log_err("%s: %s", path, exit_cause(EXIT_CTX_INPUT, -r));
+				return exit_code_for(EXIT_CTX_INPUT, -r);
 			}
 			what = path;
 		}
@@ -74,8 +73,7 @@ int table_from_args(struct dmcaps_ctx *ctx, const char *line, const char *path,
 		if (fd != STDIN_FILENO)
 			close(fd);
 		if (r < 0)
-			return r == -EINVAL || r == -EFBIG ? EXIT_DMCAPS_USAGE :
-			       exit_code_from_errno(r);
+			return exit_code_for(EXIT_CTX_INPUT, r);
 	}
 	r = table_from_text(ctx, text, what, table);
 	dmcaps_text_wipe_free(text);
@@ -91,15 +89,15 @@ int table_from_text(struct dmcaps_ctx *ctx, const char *text, const char *what,
 	r = dmcaps_table_parse(ctx, text, table);
 	if (r < 0) {
 		log_err("%s: not a table dmcaps can use: %s", what,
-			r == -EINVAL ? "malformed" : cause_from_errno(r));
-		return exit_code_from_errno(r);
+			exit_cause(EXIT_CTX_INPUT, r));
+		return exit_code_for(EXIT_CTX_INPUT, r);
 	}
 	r = dmcaps_table_validate(ctx, *table);
 	if (r < 0) {
 		log_err("%s: not a table the kernel would take", what);
 		dmcaps_table_free_wipe(*table);
 		*table = NULL;
-		return EXIT_DMCAPS_USAGE;
+		return exit_code_for(EXIT_CTX_INPUT, r);
 	}
 	return 0;
 }
@@ -133,7 +131,7 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 	int r = 0;
 
 	if (!tb)
-		return EXIT_DMCAPS_FAILURE;
+		return EXIT_DMCAPS_NOMEM;
 	scols_table_set_stream(tb, f);
 	if (fmt == VERDICT_JSON) {
 		scols_table_enable_json(tb, 1);
@@ -145,7 +143,7 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 		struct libscols_column *cl = scols_table_new_column(tb, vcol_names[i], 0, 0);
 
 		if (!cl) {
-			r = EXIT_DMCAPS_FAILURE;
+			r = EXIT_DMCAPS_NOMEM;
 			goto out;
 		}
 		if (i == VCOL_TARGET)
@@ -156,7 +154,7 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 
 	ln = scols_table_new_line(tb, NULL);
 	if (!ln) {
-		r = EXIT_DMCAPS_FAILURE;
+		r = EXIT_DMCAPS_NOMEM;
 		goto out;
 	}
 	scols_line_set_data(ln, VCOL_ITEM, "verdict");
@@ -173,7 +171,7 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln) {
-			r = EXIT_DMCAPS_FAILURE;
+			r = EXIT_DMCAPS_NOMEM;
 			break;
 		}
 		scols_line_set_data(ln, VCOL_ITEM, c->gained ? "gained" : "lost");
@@ -297,10 +295,8 @@ static int check_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	r = dmcaps_verdict_new(ctx, device, table, &v);
 	dmcaps_table_free_wipe(table);
 	if (r < 0) {
-		log_err("%s: cannot tell: %s", device,
-			r == -EINVAL ? "not a device-mapper device" :
-			cause_from_errno(r));
-		r = r == -EINVAL ? EXIT_DMCAPS_USAGE : exit_code_from_errno(r);
+		log_err("%s: cannot tell: %s", device, cause_from_errno(r));
+		r = exit_code_from_errno(r);
 		goto out;
 	}
 	r = verdict_print(stdout, v, device, opt_json ? VERDICT_JSON :

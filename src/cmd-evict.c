@@ -72,30 +72,6 @@ static int evict_check_options(void)
 	return 0;
 }
 
-/* Exit status for an error of dmcaps_evict_key(); its message is out. */
-static int evict_exit_code(int r)
-{
-	switch (r) {
-	case -ENOTTY:
-	case -EINVAL:	/* a well-formed request: see dmcaps_evict_strerror() */
-		return EXIT_DMCAPS_EVICT_NO_INTERFACE;
-	case -EOPNOTSUPP:
-		return EXIT_DMCAPS_EVICT_UNSUPPORTED;
-	case -ENOKEY:
-	case -EKEYREJECTED:
-	case -EKEYREVOKED:
-	case -EKEYEXPIRED:
-		return EXIT_DMCAPS_EVICT_BAD_KEY;
-	case -ENOENT:
-	case -EMSGSIZE:
-	case -EDOM:
-	case -ERANGE:
-		return EXIT_DMCAPS_USAGE;
-	default:
-		return exit_code_from_errno(r);
-	}
-}
-
 static const char *dev_label(const struct dmcaps_dev *d)
 {
 	return dmcaps_dev_dm_name(d) ?: dmcaps_dev_kname(d);
@@ -145,7 +121,7 @@ static int print_machine(struct dmcaps_ctx *ctx, const struct dmcaps_dev *dev,
 	struct libscols_table *tb = scols_new_table();
 	struct libscols_line *ln;
 	size_t i;
-	int r = EXIT_DMCAPS_FAILURE;
+	int r = EXIT_DMCAPS_NOMEM;
 
 	if (!tb)
 		return r;
@@ -260,24 +236,22 @@ static int evict_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 
 	if (opt_key_desc) {
 		r = dmcaps_key_from_keyring(ctx, opt_key_desc, &key);
-		if (r < 0)	/* -EINVAL here: a malformed TYPE:DESC */
-			return r == -EINVAL ? EXIT_DMCAPS_USAGE :
-			       evict_exit_code(r);
+		if (r < 0)	/* the library said why */
+			return exit_code_for(EXIT_CTX_INPUT, r);
 	} else {
 		/* The mode's key size when dmcaps knows the mode; the kernel
 		 * checks a newer mode's. */
 		size = dmcaps_mode_key_size(opt_mode);
 		r = dmcaps_key_read_file(ctx, opt_key_file, size > 0 ? size : 0,
 					 &key);
-		if (r < 0)
-			return r == -EMSGSIZE ? EXIT_DMCAPS_USAGE :
-			       exit_code_from_errno(r);
+		if (r < 0)	/* the library said why */
+			return exit_code_for(EXIT_CTX_INPUT, r);
 	}
 
 	r = dmcaps_evict_key(ctx, dev, &cfg, key, &res);
 	dmcaps_key_free(key);
-	if (r < 0)
-		return evict_exit_code(r);
+	if (r < 0)	/* the library said why */
+		return exit_code_for(EXIT_CTX_EVICT, r);
 
 	if (opt_json || opt_pairs)
 		r = print_machine(ctx, dev, res);

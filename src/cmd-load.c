@@ -197,8 +197,8 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		/* A path that exists and is something else: say what it is
 		 * before reading any table. */
 		if (name[0] == '/' && !stat(name, &sb) && !S_ISBLK(sb.st_mode)) {
-			log_err("%s: not a block device", name);
-			r = EXIT_DMCAPS_USAGE;
+			log_err("%s: %s", name, cause_from_errno(-ENOTBLK));
+			r = exit_code_from_errno(-ENOTBLK);
 			goto out;
 		}
 	}
@@ -212,10 +212,8 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	if (opt_check_crypto) {
 		r = dmcaps_verdict_new(ctx, name, table, &v);
 		if (r < 0) {
-			log_err("%s: cannot check: %s", name,
-				r == -EINVAL ? "not a device-mapper device" :
-				cause_from_errno(r));
-			r = r == -EINVAL ? EXIT_DMCAPS_USAGE : exit_code_from_errno(r);
+			log_err("%s: cannot check: %s", name, cause_from_errno(r));
+			r = exit_code_from_errno(r);
 			goto out;
 		}
 		if (dmcaps_verdict_kind(v) == DMCAPS_VERDICT_SHRINKS) {
@@ -260,10 +258,13 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 
 	switch (st.failed_step) {
 	case DMCAPS_LOAD_STEP_LOAD:
-		/* Our own analysis of the likely cause. */
-		if (!v && dmcaps_verdict_new(ctx, name, table, &v) < 0)
+		/* Our own analysis of the likely cause: the kernel refuses a
+		 * shrinking table with EINVAL, and only with EINVAL. */
+		if (lr == -EINVAL && !v &&
+		    dmcaps_verdict_new(ctx, name, table, &v) < 0)
 			v = NULL;
-		if (v && dmcaps_verdict_kind(v) == DMCAPS_VERDICT_SHRINKS) {
+		if (lr == -EINVAL && v &&
+		    dmcaps_verdict_kind(v) == DMCAPS_VERDICT_SHRINKS) {
 			log_err("%s: the kernel refused the table: it would shrink "
 				"the device's inline-crypto capabilities:", name);
 			verdict_print(stderr, v, name, VERDICT_TEXT);
@@ -274,10 +275,10 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 				"or a size beyond a device's end", name);
 		} else {
 			log_err("%s: the kernel refused the table: %s", name,
-				strerror(-lr));
+				exit_cause(EXIT_CTX_LOAD, lr));
 		}
 		print_state(name, &st);
-		r = EXIT_DMCAPS_LOAD_REFUSED;
+		r = exit_code_for(EXIT_CTX_LOAD, lr);
 		break;
 	case DMCAPS_LOAD_STEP_RESUME:
 		log_err("%s: the table was loaded but the device could not be "
@@ -287,7 +288,7 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		break;
 	default:
 		log_err("%s: cannot load: %s", name, cause_from_errno(lr));
-		r = lr == -EEXIST ? EXIT_DMCAPS_FAILURE : exit_code_from_errno(lr);
+		r = exit_code_from_errno(lr);
 		break;
 	}
 out:

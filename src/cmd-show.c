@@ -530,7 +530,7 @@ static int show_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	if (r < 0) {
 		log_err("cannot set up output: %s", cause_from_errno(r));
 		out_free(&s.out);
-		return EXIT_DMCAPS_FAILURE;
+		return exit_code_from_errno(r);
 	}
 
 	/* The device list, read once for the whole run. */

@@ -3,6 +3,7 @@
  * dmsetup's concise format, one device: the parser behind check --concise
  * and load --concise.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,7 +102,8 @@ int concise_parse(const char *text, struct concise *c)
 		len += strlen(f[i]) + 1;
 	c->table = calloc(1, len + 1);
 	if (!c->table) {
-		r = EXIT_DMCAPS_FAILURE;
+		log_err("--concise: %s", cause_from_errno(-ENOMEM));
+		r = EXIT_DMCAPS_NOMEM;
 		goto out;
 	}
 	for (i = 4; i < n; i++) {

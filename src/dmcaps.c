@@ -171,31 +171,6 @@ void library_log(int level, const char *msg, void *usrptr)
 	}
 }
 
-static void print_exit_status(void)
-{
-	fputs("\nExit status:\n"
-	      "  0  success\n"
-	      "  1  usage error (bad option, argument or column)\n"
-	      "  2  no such block device\n"
-	      "  3  this kernel has no device-mapper\n"
-	      "  4  permission denied\n"
-	      "  5  any other error (for example malformed sysfs values)\n"
-	      " 10  check: the table would be accepted (keeps or expands)\n"
-	      " 11  check: the table would be rejected (shrinks);\n"
-	      "     load --check-crypto: refused, nothing loaded\n"
-	      " 12  check: cannot tell\n"
-	      " 13  load: the kernel refused the table; the device is unchanged\n"
-	      " 14  load --resume: loaded but not resumed; the state is printed\n"
-	      " 15  evict: keyslots holding the key are in use and were left\n"
-	      "     programmed\n"
-	      " 16  evict: eviction failed on some devices (they are named)\n"
-	      " 17  evict: the kernel has no key-eviction interface\n"
-	      " 18  evict: the device has no inline crypto for that mode, data-unit\n"
-	      "     size and DUN width\n"
-	      " 19  evict: the keyring key is missing or cannot be used\n",
-	      stdout);
-}
-
 static void global_help(poptContext pc)
 {
 	const struct dmcaps_command **c;
@@ -207,7 +182,7 @@ static void global_help(poptContext pc)
 		       (*c)->summary);
 	fputs("\nRun 'dmcaps COMMAND --help' for the options of a command.\n",
 	      stdout);
-	print_exit_status();
+	exit_status_help(stdout);
 	fputs("\nSee dmcaps(8).\n", stdout);
 }
 
@@ -284,7 +259,7 @@ static int run_command(const struct dmcaps_command *cmd, int argc,
 		poptPrintHelp(pc, stdout, 0);
 		if (cmd->help)
 			cmd->help();
-		print_exit_status();
+		exit_status_help(stdout);
 		r = EXIT_DMCAPS_OK;
 		goto out;
 	}
@@ -304,8 +279,6 @@ static int run_command(const struct dmcaps_command *cmd, int argc,
 		log_err("%s: cannot initialise: %s",
 			opts.sysroot ? opts.sysroot : "/", cause_from_errno(r));
 		r = exit_code_from_errno(r);
-		if (r == EXIT_DMCAPS_USAGE)
-			r = EXIT_DMCAPS_FAILURE;
 		goto out;
 	}
 	dmcaps_set_log_callback(ctx, library_log, NULL);

@@ -337,7 +337,7 @@ void show_inactive(struct show *s, int argc, const char **argv)
 		if (!dmcaps_dev_is_dm(dev)) {
 			log_err("%s: not a device-mapper device: it has no "
 				"inactive table", argv[i]);
-			show_fail(s, -EINVAL);
+			show_fail(s, -EMEDIUMTYPE);
 			continue;
 		}
 		inactive_one(s, dev);

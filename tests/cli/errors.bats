@@ -4,21 +4,21 @@
 
 load helpers
 
-@test "nonexistent device: 'dmcaps: SPEC: no such block device', exit 2" {
+@test "nonexistent device: 'dmcaps: SPEC: no such block device', exit 4" {
 	run --separate-stderr dmcaps show --sysroot "$PHONE" nosuchdisk
-	assert_status 2
+	assert_status 4
 	# said once, by the tool (the library's message only with --verbose)
 	[ "$stderr" = "dmcaps: nosuchdisk: no such block device" ]
 	run --separate-stderr dmcaps show --verbose --sysroot "$PHONE" nosuchdisk
-	assert_status 2
+	assert_status 4
 	[ "$(printf '%s\n' "$stderr" | grep -c nosuchdisk)" -eq 2 ]
 	# nothing to show: no table at all, as lsblk
 	[ -z "$output" ]
 }
 
-@test "nonexistent device among good ones: the good ones shown, exit 2" {
+@test "nonexistent device among good ones: the good ones shown, exit 4" {
 	run --separate-stderr dmcaps show --sysroot "$PHONE" -o NAME sda /dev/nosuch 99:99 sdb
-	assert_status 2
+	assert_status 4
 	assert_contains "$stderr" "dmcaps: /dev/nosuch: no such block device"
 	assert_contains "$stderr" "dmcaps: 99:99: no such block device"
 	[ "$output" = "$(printf 'NAME\nsda\nsdb')" ]
@@ -26,25 +26,25 @@ load helpers
 
 @test "nonexistent /dev/mapper name, and a DM name with spaces that does not exist" {
 	run --separate-stderr dmcaps show --sysroot "$PHONE" "/dev/mapper/my  vol"
-	assert_status 2
+	assert_status 4
 	assert_contains "$stderr" "dmcaps: /dev/mapper/my  vol: no such block device"
 	run --separate-stderr dmcaps show --sysroot "$PHONE" "no such vol"
-	assert_status 2
+	assert_status 4
 	assert_contains "$stderr" "dmcaps: no such vol: no such block device"
 }
 
 @test "garbage in modes/*: message naming the file, exit 5, other disks shown" {
 	run --separate-stderr dmcaps show --sysroot "$FIXTURES/garbage" -o NAME,MODES sdg sdh
-	assert_status 5
+	assert_status 7
 	assert_contains "$stderr" "$FIXTURES/garbage/sys/block/sdg/queue/crypto/modes/AES-256-XTS"
 	assert_contains "$stderr" "dmcaps: sdg: cannot read inline-encryption capabilities"
 	printf '%s\n' "$output" | grep -q '^sdg  *?$'
 	printf '%s\n' "$output" | grep -q '^sdh  *AES-256-XTS(4096)$'
 }
 
-@test "garbage under a DM device: the DM device says why, exit 5" {
+@test "garbage under a DM device: the DM device says why, exit 7" {
 	run --separate-stderr dmcaps show --sysroot "$FIXTURES/garbage" --pairs -o NAME,PREDICTED,WHY bad
-	assert_status 5
+	assert_status 7
 	eval "$(pairs_line "$output" bad)"
 	assert_contains "$WHY" "sdg cannot be read"
 	[ "$PREDICTED" = none ]
@@ -52,14 +52,14 @@ load helpers
 	[ "$(printf '%s\n' "$stderr" | grep -c 'dmcaps: sdg: cannot read')" -eq 1 ]
 }
 
-@test "garbage in the default listing: everything else still shown, exit 5" {
+@test "garbage in the default listing: everything else still shown, exit 7" {
 	run --separate-stderr dmcaps show --sysroot "$FIXTURES/garbage" -o NAME
-	assert_status 5
+	assert_status 7
 	printf '%s\n' "$output" | grep -q '^bad$'
 	printf '%s\n' "$output" | grep -q '^sdh$'
 }
 
-@test "unreadable capability file: permission denied, exit 4" {
+@test "unreadable capability file: permission denied, exit 2" {
 	if [ "$(id -u)" -eq 0 ]; then
 		skip "running as root: a mode-000 file is still readable"
 	fi
@@ -68,11 +68,11 @@ load helpers
 	chmod 000 "$root/sys/block/sda/queue/crypto/modes/Adiantum"
 	run --separate-stderr dmcaps show --sysroot "$root" sda
 	chmod 644 "$root/sys/block/sda/queue/crypto/modes/Adiantum"
-	assert_status 4
+	assert_status 2
 	assert_contains "$stderr" "dmcaps: sda: cannot read inline-encryption capabilities"
 }
 
-@test "unreadable DM tables: permission denied said once, exit 4" {
+@test "unreadable DM tables: permission denied said once, exit 2" {
 	if [ "$(id -u)" -eq 0 ]; then
 		skip "running as root: a mode-000 file is still readable"
 	fi
@@ -81,7 +81,7 @@ load helpers
 	chmod 000 "$root"/dmcaps/tables/*.live
 	run --separate-stderr dmcaps show --sysroot "$root" -o NAME,WHY
 	chmod 644 "$root"/dmcaps/tables/*.live
-	assert_status 4
+	assert_status 2
 	[ "$(printf '%s\n' "$stderr" | grep -c 'cannot read the live table')" -eq 1 ]
 	assert_contains "$output" "permission denied"
 }
@@ -99,22 +99,22 @@ load helpers
 	assert_contains "$stderr" "Not a directory"
 }
 
-@test "a DM device on a kernel without device-mapper: exit 3 (else 2)" {
+@test "a DM device on a kernel without device-mapper: exit 6 (else 4)" {
 	# The running system, not a fixture: the answer depends on the host.
 	run --separate-stderr dmcaps show /dev/mapper/dmcaps-test-no-such-dev
 	if [ -e /sys/class/misc/device-mapper ]; then
-		assert_status 2
+		assert_status 4
 		assert_contains "$stderr" "no such block device"
 	else
-		assert_status 3
+		assert_status 6
 		assert_contains "$stderr" "dmcaps: /dev/mapper/dmcaps-test-no-such-dev: this kernel has no device-mapper"
 	fi
 }
 
-@test "the running system: show works without arguments (exit 0 or 4)" {
+@test "the running system: show works without arguments (exit 0 or 2)" {
 	run --separate-stderr dmcaps show -o NAME,TYPE
-	# Non-root on a host with DM devices cannot read their tables: 4.
-	[ "$status" -eq 0 ] || [ "$status" -eq 4 ]
+	# Non-root on a host with DM devices cannot read their tables: 2.
+	[ "$status" -eq 0 ] || [ "$status" -eq 2 ]
 	# empty when the host has neither DM devices nor inline crypto
 	[ -z "$output" ] ||
 		[ "$(printf '%s\n' "$output" | head -n1 | tr -s ' ')" = "NAME TYPE" ]
@@ -153,42 +153,42 @@ sda             '
 	assert_contains "$stderr" 'dmcaps: "": not a device specification'
 }
 
-@test "a malformed DM table: the library names file and line, exit 5" {
+@test "a malformed DM table: the library names file and line, exit 7" {
 	run --separate-stderr dmcaps show --sysroot "$FIXTURES/garbage" -o NAME,WHY badtab
-	assert_status 5
+	assert_status 7
 	assert_contains "$stderr" 'Line 1: length "many" is not a number'
 	assert_contains "$stderr" "$FIXTURES/garbage/dmcaps/tables/badtab.live"
 	assert_contains "$stderr" "dmcaps: badtab: cannot read the live table: malformed value"
 	printf '%s\n' "$output" | grep -q '^badtab  *live table unreadable$'
 }
 
-@test "a path that exists but is not a block device: 'not a block device', exit 1" {
+@test "a path that exists but is not a block device: 'not a block device', exit 4" {
 	local f=$BATS_TEST_TMPDIR/regular
 	echo data > "$f"
 	for spec in "$f" /dev/null; do
 		run --separate-stderr dmcaps show "$spec"
-		assert_status 1
+		assert_status 4
 		[ "$stderr" = "dmcaps: $spec: not a block device" ]
 		run --separate-stderr dmcaps show --inactive "$spec"
-		assert_status 1
+		assert_status 4
 		assert_contains "$stderr" "$spec: not a block device"
 		run --separate-stderr dmcaps check --table "0 8 zero" "$spec"
-		assert_status 1
+		assert_status 4
 		assert_contains "$stderr" "$spec: cannot tell: not a block device"
 		refute_contains "$stderr" "not found"
 		run --separate-stderr dmcaps load --table "0 8 zero" "$spec"
-		assert_status 1
+		assert_status 4
 		assert_contains "$stderr" "$spec: not a block device"
 		run --separate-stderr dmcaps load --check-crypto --table "0 8 zero" "$spec"
-		assert_status 1
+		assert_status 4
 		assert_contains "$stderr" "$spec: not a block device"
 	done
 	# in a table line: the line and the device named
 	run --separate-stderr dmcaps check --table "0 8 linear $f 0" newdev
-	assert_status 1
+	assert_status 4
 	assert_contains "$stderr" "Line 1: device $f of the linear target is not a block device"
 	# in a sysroot: a regular file where a device node would be
 	run --separate-stderr dmcaps show --sysroot "$PHONE" /sys/block/sda/dev
-	assert_status 1
+	assert_status 4
 	assert_contains "$stderr" "not a block device"
 }

@@ -57,10 +57,10 @@ setup() {
 	assert_contains "$stderr" "running system only"
 }
 
-@test "evict: a device that does not exist: exit 2, named" {
+@test "evict: a device that does not exist: exit 4, named" {
 	run --separate-stderr dmcaps "${EVICT[@]}" --key-file "$BATS_TEST_TMPDIR/k64" \
 		/dev/dmcaps-no-such-disk
-	assert_status 2
+	assert_status 4
 	assert_contains "$stderr" "/dev/dmcaps-no-such-disk: no such block device"
 }
 
@@ -84,8 +84,13 @@ host_disk() {
 	assert_status 1
 	assert_contains "$stderr" "standard input holds more than 32 bytes; the mode's key is 32 bytes"
 	run --separate-stderr dmcaps "${EVICT[@]}" --key-file /nonexistent/key "$disk"
-	assert_status 2
+	assert_status 1
 	assert_contains "$stderr" "Cannot open key file /nonexistent/key"
+	# a mode name longer than the kernel's field: said, and usage
+	run --separate-stderr dmcaps evict --mode "$(printf 'X%.0s' $(seq 40))" \
+		--data-unit-size 4096 --dun-bytes 8 --key-file "$BATS_TEST_TMPDIR/k64" "$disk"
+	assert_status 1
+	assert_contains "$stderr" "is too long"
 }
 
 @test "evict: key descriptions: form, type, and a key that is not there" {

@@ -293,7 +293,7 @@ static void test_table_fixtures(void **st)
 	assert_int_equal(dmcaps_dev_lookup(s->ctx, "lin", &dm0), 0);
 	assert_int_equal(dmcaps_table_read(s->ctx, dm0, DMCAPS_TABLE_INACTIVE, &t), -ENODATA);
 	assert_null(t);
-	assert_int_equal(dmcaps_table_read(s->ctx, sda, DMCAPS_TABLE_LIVE, &t), -EINVAL);
+	assert_int_equal(dmcaps_table_read(s->ctx, sda, DMCAPS_TABLE_LIVE, &t), -EMEDIUMTYPE);
 
 	/* A malformed fixture table names its file. */
 	fx_table(s->root, "lin", "live", "0 x linear 8:0 0\n");

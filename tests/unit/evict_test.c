@@ -265,7 +265,7 @@ static void test_request_keyring_and_bad_mode(void **state)
 	assert_int_equal(arg.failures_ptr, 0);
 	/* The mode field holds 31 characters and the NUL. */
 	assert_int_equal(strlen(long_mode.mode), 32);
-	assert_int_equal(dmcaps_evict_arg_build(&long_mode, k, &arg, NULL, 0), -EINVAL);
+	assert_int_equal(dmcaps_evict_arg_build(&long_mode, k, &arg, NULL, 0), -ENAMETOOLONG);
 	dmcaps_key_free(k);
 	keyctl_invalidate(id);
 }

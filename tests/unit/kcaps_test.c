@@ -416,7 +416,7 @@ static void test_errors_mapped(void **st)
 						 DMCAPS_TABLE_LIVE, &kc), -ENODEV);
 	assert_int_equal(dmcaps_dev_lookup(s->ctx, "sda", &sda), 0);
 	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, sda,
-						 DMCAPS_TABLE_LIVE, &kc), -EINVAL);
+						 DMCAPS_TABLE_LIVE, &kc), -EMEDIUMTYPE);
 	assert_null(kc);
 }
 

@@ -290,7 +290,7 @@ static void test_bad_device(void **st)
 	dmcaps_free(s->ctx);
 	s->ctx = fx_ctx(s->root, &s->log);
 	assert_int_equal(dmcaps_table_parse(s->ctx, "0 10 linear 8:0 0", &t), 0);
-	assert_int_equal(dmcaps_verdict_new(s->ctx, "sda", t, &v), -EINVAL);
+	assert_int_equal(dmcaps_verdict_new(s->ctx, "sda", t, &v), -EMEDIUMTYPE);
 	assert_null(v);
 	assert_int_equal(dmcaps_verdict_new(s->ctx, "/dev/nosuch", t, &v), -ENODEV);
 	assert_int_equal(dmcaps_verdict_new(s->ctx, "8:99", t, &v), -ENODEV);

@@ -212,7 +212,7 @@ raid1() {	# raid1 LEG0 LEG1 [PARAMS...]: table line, no metadata devices
 
 	run "$DMCAPS" check --pairs r --table "$t"
 	echo "$output"
-	[ "$status" -eq 10 ]
+	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == *'VERDICT="keeps"'* ]]
 
 	local wb="0 $MB32 raid raid1 7 0 region_size 1024 write_mostly 1 max_write_behind 256 $legs"

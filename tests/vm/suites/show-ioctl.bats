@@ -244,15 +244,15 @@ $LEN $LEN linear /dev/emmc0 0"
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"live: no inactive table"* ]]
 	run --separate-stderr "$DMCAPS" show --inactive ufs0
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 4 ]
 	[[ "$stderr" == *"not a device-mapper device"* ]]
 	run --separate-stderr "$DMCAPS" show --inactive nosuch
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 4 ]
 	run --separate-stderr "$DMCAPS" show --inactive
 	[ "$status" -eq 1 ]
 	# /dev/mapper/control exists and is not a block device
 	run --separate-stderr "$DMCAPS" show /dev/mapper/control
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 4 ]
 	[[ "$stderr" == *"/dev/mapper/control: not a block device"* ]]
 }
 

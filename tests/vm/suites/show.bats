@@ -148,6 +148,6 @@ $((32 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
 		[ "$(printf '%s\n' "$output" | head -n 1 | tr -d ' ')" = named ]
 	done
 	run --separate-stderr "$DMCAPS" show nosuchdevice
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 4 ]
 	[[ "$stderr" == *nosuchdevice* ]]
 }
