@@ -37,10 +37,14 @@ complete_words() {
 	[ "$(complete_words dmcaps --sysroot "$PHONE" check /dev/mapper/my)" = '/dev/mapper/my\ vol' ]
 	cd "$BATS_TEST_TMPDIR" && touch table.txt
 	[ "$(complete_words dmcaps --sysroot "$PHONE" check lin tab)" = "table.txt" ]
+	# an option's value is no argument: after --concise TEXT nothing is
+	# positional; after -o/--mode values the device is still the first
+	[ -z "$(complete_words dmcaps --sysroot "$PHONE" check --concise "a,,,,0 8 zero" tab)" ]
+	[ "$(complete_words dmcaps --sysroot "$PHONE" check --json --table "0 8 zero" /dev/mapper/my)" = '/dev/mapper/my\ vol' ]
 }
 
 @test "completion: global and show options" {
-	[ "$(complete_words dmcaps --ver)" = "--version|--verbose" ]
+	[ "$(complete_words dmcaps --ver)" = "--verbose|--version" ]
 	[ "$(complete_words dmcaps show --js)" = "--json" ]
 	run complete_words dmcaps show --
 	for opt in --output --noheadings --json --pairs --sysroot --verbose; do
@@ -77,4 +81,22 @@ complete_words() {
 	[ "$(complete_words dmcaps evict --key-file hom)" = "home.key" ]
 	# after an option's argument, the device
 	[ "$(complete_words dmcaps --sysroot "$PHONE" evict --mode Adiantum /dev/mapper/my)" = '/dev/mapper/my\ vol' ]
+}
+
+# The long options of popt's option list on standard input, sorted.
+help_options() {
+	sed -nE 's/^ +(-[[:alnum:]?], )?(--[a-z][a-z-]*).*/\2/p' | sort -u | paste -sd' ' -
+}
+
+@test "completion: the commands and options of --help, and no others" {
+	# Generated lists would need bash at build time; checked here instead.
+	cmds=$(dmcaps --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }' | paste -sd' ' -)
+	[ "$(complete_words dmcaps "" | tr '|' ' ')" = "$cmds" ]
+	global=$(dmcaps --help | help_options)
+	[ "$(complete_words dmcaps -- | tr '|' '\n' | sort -u | paste -sd' ' -)" = "$global" ]
+	for cmd in $cmds; do
+		want=$(dmcaps "$cmd" --help | help_options | tr ' ' '\n' | grep -vx -- '--help' | paste -sd' ' -)
+		got=$(complete_words dmcaps "$cmd" -- | tr '|' '\n' | grep -vx -- '--help' | sort -u | paste -sd' ' -)
+		[ "$want" = "$got" ] || { echo "$cmd: help: $want"; echo "$cmd: completion: $got"; false; }
+	done
 }
