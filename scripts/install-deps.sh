@@ -5,6 +5,11 @@
 # apt is only asked when something is missing.
 #   install-deps.sh build    the library and tool, and the host tests
 #   install-deps.sh vm       the User-Mode Linux test kernel and VM suites
+#   install-deps.sh boot     the boot tests: Debian's mkinitramfs and dracut, udev
+#
+# Boot tools: initramfs-tools and dracut conflict in Debian 12 (each is a
+# linux-initramfs-tool, and dracut Conflicts: initramfs-tools), but their
+# -core packages, which hold mkinitramfs and dracut themselves, coexist.
 set -euo pipefail
 
 build_pkgs=(build-essential autoconf automake libtool pkg-config
@@ -13,13 +18,15 @@ build_pkgs=(build-essential autoconf automake libtool pkg-config
 vm_pkgs=(linux-source-6.12 flex bison bc libelf-dev libssl-dev ccache git
 	perl busybox-static dmsetup e2fsprogs xfsprogs keyutils util-linux
 	kmod coreutils)
+boot_pkgs=(initramfs-tools-core dracut-core udev klibc-utils cpio zstd)
 
 want=()
 for what in "$@"; do
 	case "$what" in
 	build) want+=("${build_pkgs[@]}") ;;
 	vm) want+=("${vm_pkgs[@]}") ;;
-	*) echo "install-deps: unknown set '$what' (build, vm)" >&2; exit 1 ;;
+	boot) want+=("${boot_pkgs[@]}") ;;
+	*) echo "install-deps: unknown set '$what' (build, vm, boot)" >&2; exit 1 ;;
 	esac
 done
 

@@ -28,6 +28,7 @@ static const struct dmcaps_command *commands[] = {
 	&check_command,
 	&load_command,
 	&evict_command,
+	&require_command,
 	NULL,
 };
 

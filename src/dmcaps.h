@@ -39,6 +39,7 @@ extern const struct dmcaps_command show_command;
 extern const struct dmcaps_command check_command;
 extern const struct dmcaps_command load_command;
 extern const struct dmcaps_command evict_command;
+extern const struct dmcaps_command require_command;
 
 /* "dmcaps: " + message on stderr. */
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,7 +21,7 @@ complete_words() {
 }
 
 @test "completion: commands are only the existing ones" {
-	[ "$(complete_words dmcaps "")" = "show|check|load|evict" ]
+	[ "$(complete_words dmcaps "")" = "show|check|load|evict|require" ]
 }
 
 @test "completion: check and load options, devices then table files" {
