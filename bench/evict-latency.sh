@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Latency of BLKCRYPTOEVICTKEY (kernel-patches 0016-0018) on a DM device over
+# Latency of BLKCRYPTOEVICTKEY (kernel-patches/dm-crypto 0014-0016) on a DM device over
 # 1, 8 and 64 emulated inline-crypto devices, timed around the ioctl by
 # tests/vm/tools/blk-evict.py:
 #   - "absent": a key that no keyslot holds: the walk over every device and

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Shows that a range of kernel-patches/ adds no instruction to the I/O path:
+# Shows that a range of kernel-patches/dm-crypto/ adds no instruction to the I/O path:
 # builds only the objects that hold the I/O-path functions, once for
 # pristine + the patches before the range ("before") and once for pristine +
 # the patches up to the end of the range ("after"), and compares the
@@ -12,9 +12,10 @@
 #                              [--functions F1,F2,...] [--objects O1,O2,...]
 #                              [--keep] [--diff]
 #
-# --first, --last  the patches under test, by number (default 0003 and the
-#                  last patch of the series: every patch of issue 4 and
-#                  what came after)
+# --first, --last  the patches under test, by their number in
+#                  kernel-patches/dm-crypto/ (default: the whole series,
+#                  0001 to its last patch); the test infrastructure
+#                  (kernel-patches/test/) is applied in both builds
 # --functions      the I/O-path functions to compare (default: DM's
 #                  submission and cloning path and blk-crypto's per-bio and
 #                  per-request hooks, below)
@@ -50,7 +51,7 @@ jobs=${DMCAPS_JOBS:-2}
 
 functions=dm_submit_bio,dm_get_live_table,dm_put_live_table,dm_table_find_target,dm_split_and_process_bio,__split_and_process_bio,__map_bio,__send_duplicate_bios,alloc_tio,setup_split_accounting,clone_endio,dm_io_dec_pending,__dm_io_complete,__blk_crypto_bio_prep,__blk_crypto_rq_get_keyslot,__blk_crypto_rq_put_keyslot,__blk_crypto_free_request,__bio_crypt_clone,__bio_crypt_free_ctx,__blk_crypto_rq_bio_prep,bio_crypt_dun_is_contiguous,blk_crypto_get_keyslot,blk_crypto_put_keyslot,blk_crypto_keyslot_index,blk_crypto_find_keyslot,blk_crypto_find_and_grab_keyslot,__blk_crypto_cfg_supported,__blk_crypto_evict_key,blk_crypto_evict_key,bio_crypt_set_ctx,bio_crypt_ctx_mergeable,bio_crypt_rq_ctx_compatible,bio_crypt_ctx_compatible,blk_crypto_rq_bio_prep,submit_bio_noacct,__submit_bio
 objects=drivers/md/dm.o,drivers/md/dm-table.o,block/blk-crypto.o,block/blk-crypto-profile.o,block/blk-core.o,block/blk-merge.o
-first=0003
+first=0001
 last=
 keep=0
 show_diff=0
@@ -70,12 +71,18 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-mapfile -t series < <(grep -v '^[[:space:]]*\(#\|$\)' "$top/kernel-patches/series")
-[ ${#series[@]} -gt 0 ] || die "empty kernel-patches/series"
-[ -n "$last" ] || last=${series[-1]%%-*}
-before=() after=()
+# The test infrastructure (kernel-patches/test/) is in both builds; the
+# range is of kernel-patches/dm-crypto/.
+series_of() {
+	grep -v '^[[:space:]]*\(#\|$\)' "$top/kernel-patches/$1/series" | sed "s|^|$1/|"
+}
+mapfile -t infra < <(series_of test)
+mapfile -t series < <(series_of dm-crypto)
+[ ${#series[@]} -gt 0 ] || die "empty kernel-patches/dm-crypto/series"
+[ -n "$last" ] || { last=${series[-1]#dm-crypto/}; last=${last%%-*}; }
+before=("${infra[@]}") after=("${infra[@]}")
 for p in "${series[@]}"; do
-	n=${p%%-*}
+	n=${p#dm-crypto/}; n=${n%%-*}
 	[ "$((10#$n))" -lt "$((10#$first))" ] && before+=("$p")
 	[ "$((10#$n))" -le "$((10#$last))" ] && after+=("$p")
 done

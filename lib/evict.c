@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Key eviction through BLKCRYPTOEVICTKEY (kernel patches 0016-0018): the
+ * Key eviction through BLKCRYPTOEVICTKEY (kernel-patches/dm-crypto 0014-0016): the
  * kernel finds keyslots by the key's content, evicts the idle ones and, on
  * a DM device, forwards the request to every device below. This file
  * builds the request, wipes it, and reads the answer.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The kernel ABI of BLKCRYPTOEVICTKEY (include/uapi/linux/blk-crypto.h of a
- * kernel with the dmcaps series, patches 0016-0018): the one copy in
+ * kernel with the dmcaps series, kernel-patches/dm-crypto 0014-0016): the one copy in
  * libdmcaps. Distribution headers do not have it; when they do, theirs win.
  */
 #ifndef _DMCAPS_KABI_BLK_CRYPTO_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * A private copy of the DM_CRYPTO_CAPS ioctl's ABI (kernel-patches/0007,
+ * A private copy of the DM_CRYPTO_CAPS ioctl's ABI (kernel-patches/dm-crypto/0005,
  * include/uapi/linux/dm-ioctl.h, interface 4.49.0): released system headers
  * lack it. The only place in the tree that knows these structures; the
  * layout is fixed by the kernel (every record 8-byte aligned, sizes given in

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The kernel's own answer: the DM_CRYPTO_CAPS ioctl (kernel-patches/0007,
+ * The kernel's own answer: the DM_CRYPTO_CAPS ioctl (kernel-patches/dm-crypto/0005,
  * Documentation/admin-guide/device-mapper/dm-crypto-caps.rst), issued raw on
  * /dev/mapper/control since libdevmapper's command table is fixed.
  *

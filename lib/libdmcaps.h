@@ -302,7 +302,7 @@ struct dmcaps_dev *dmcaps_target_dev(const struct dmcaps_target *t,
 /* ------------------------------------------------------------------------ */
 
 /*
- * A kernel with kernel-patches/0007 (device-mapper interface 4.49) reports
+ * A kernel with kernel-patches/dm-crypto/0005 (device-mapper interface 4.49) reports
  * itself, through the DM_CRYPTO_CAPS ioctl, what a DM device's live or
  * inactive table exposes or would expose, per target whether it passes
  * inline crypto, and what each device under it offers. Stock kernels have

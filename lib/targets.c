@@ -276,7 +276,7 @@ static bool p_thin_pool(struct args *a)
 }
 
 /* <pool dev> <dev id> [<external origin dev>]: reads of unprovisioned blocks
- * go to the origin, which kernel-patches/0021 counts in the intersection. */
+ * go to the origin, which kernel-patches/dm-crypto/0018 counts in the intersection. */
 static bool p_thin(struct args *a)
 {
 	if (!dev(a) || !num(a, NULL))
@@ -316,7 +316,7 @@ static bool p_raid(struct args *a)
 
 /*
  * dm-raid passes inline crypto only as raid1 or raid10, and not when the
- * table asks for raid1 write-behind (kernel-patches/0023,
+ * table asks for raid1 write-behind (kernel-patches/dm-crypto/0020,
  * rs_passes_crypto()): it writes every leg from a copy of the data without
  * the encryption context. The kernel also refuses when write-behind is in
  * effect from an existing bitmap superblock, and checks the level a set
@@ -521,7 +521,7 @@ static const struct target_type target_types[] = {
 	{ "snapshot",		false,	{ 0 },		p_snapshot },
 	{ "snapshot-merge",	false,	{ 0 },		p_snapshot },
 	{ "snapshot-origin",	false,	{ 0 },		p_one_dev },
-	/* Upstream since 6.17 (2025); kernel-patches/0020 backports it. */
+	/* Upstream since 6.17 (2025); kernel-patches/dm-crypto/0017 backports it. */
 	{ "thin-pool",		false,	{ 1, 24, 0 },	p_thin_pool },
 	{ "thin",		false,	{ 1, 24, 0 },	p_thin },
 	{ "raid",		false,	{ 1, 16, 0 },	p_raid },
@@ -740,7 +740,7 @@ DMCAPS_EXPORT enum dmcaps_passes dmcaps_target_type_passes(struct dmcaps_ctx *ct
 
 /*
  * A target of a passing type that does not pass with these parameters (the
- * kernel's crypto_passthrough_off, kernel-patches/0022): only dm-raid.
+ * kernel's crypto_passthrough_off, kernel-patches/dm-crypto/0019): only dm-raid.
  */
 bool dmcaps_target_opts_out(const char *type, char **argv, size_t argc)
 {

@@ -19,7 +19,7 @@
  *    may have grown since): the prediction is exact, sysfs is corrected;
  *  - otherwise, a verdict that differs between the bounds is CANNOT_TELL;
  *  - the live table cannot be read (non-root): sysfs is a lower bound only.
- * A kernel with DM_CRYPTO_CAPS (kernel-patches/0007) reports the queue's
+ * A kernel with DM_CRYPTO_CAPS (kernel-patches/dm-crypto/0005) reports the queue's
  * set itself: then it is known exactly and no bound is needed.
  * Underlying DM devices of the new table are corrected the same way first,
  * so that the new table's prediction sees their real sets.

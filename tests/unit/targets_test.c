@@ -90,7 +90,7 @@ static void test_series_6_12(void **st)
 	done(s);
 }
 
-/* thin and thin-pool pass from 1.24.0 (kernel-patches/0020); 6.12.117
+/* thin and thin-pool pass from 1.24.0 (kernel-patches/dm-crypto/0017); 6.12.117
  * has both at 1.23.0. */
 static void test_thin(void **st)
 {
@@ -106,7 +106,7 @@ static void test_thin(void **st)
 	done(s);
 }
 
-/* raid passes from 1.16.0 (kernel-patches/0023); 6.12.117 has 1.15.1. */
+/* raid passes from 1.16.0 (kernel-patches/dm-crypto/0020); 6.12.117 has 1.15.1. */
 static void test_raid(void **st)
 {
 	struct state *s = fixture("6.12.117\n", "raid             v1.15.1\n");

@@ -1,15 +1,37 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Build the dmcaps User-Mode Linux test kernel: Debian's linux-source-6.12
-# with kernel-patches/series applied and kernel-patches/uml-test.config.
+# Build a dmcaps User-Mode Linux test kernel, one of four tiers:
 #
-# The source and build trees live in a cache outside the repository
-# (DMCAPS_KERNEL_CACHE, default /var/cache/dmcaps/kernel) so that later runs
-# only rebuild what changed (DMCAPS_CCACHE_DIR shares one ccache between
-# several caches):
-#   - a changed series (any patch or the series file) resets the source tree
-#     to the pristine import and re-applies every patch;
+#   tests/vm/build-kernel.sh [--tier TIER]      (default: patched)
+#
+#   patched        Debian's linux-source-6.12 + kernel-patches/test/ +
+#                  kernel-patches/dm-crypto/ (the kernel the series proposes)
+#   patched-kasan  the same source with KASAN (uml-test-kasan.config), in its
+#                  own build directory
+#   stock-6.12     linux-source-6.12 + kernel-patches/test/ only: upstream's
+#                  block/ and drivers/md/ with hardware emulation
+#   stock-6.1      Debian 12's linux-source-6.1 + kernel-patches/test-6.1/
+#
+# Config: kernel-patches/uml-test.config for every tier, plus
+# uml-test-dm-crypto.config where the dm-crypto series is applied and
+# uml-test-kasan.config for patched-kasan.
+#
+# The trees live in a cache outside the repository (DMCAPS_KERNEL_CACHE,
+# default /var/cache/dmcaps/kernel), one git import per kernel version
+# (tag `pristine`), one source worktree per patch set and one O= directory
+# per tier:
+#   src/ build/                       patched (6.12 repository, main worktree)
+#   build-kasan/                      patched-kasan (same source as patched)
+#   stock-6.12/src/ stock-6.12/build/ stock-6.12 (worktree of src/)
+#   stock-6.1/src/ stock-6.1/build/   stock-6.1 (its own 6.1 repository)
+# Every O= directory is a sibling "build" of its "src" under the cache, and
+# ccache sees paths relative to the cache (CCACHE_BASEDIR), so the tiers
+# share ccache entries for every object whose inputs are the same
+# (DMCAPS_CCACHE_DIR shares one ccache between several caches). A cold
+# cache builds everything; later runs only rebuild what changed:
+#   - a changed patch set (any patch or series file) resets that source
+#     tree to the pristine import and re-applies every patch;
 #   - a changed fragment re-runs olddefconfig;
 #   - make and ccache then rebuild only the objects whose inputs changed.
 # Prints the path of the built `linux` binary on its last line of stdout.
@@ -19,17 +41,50 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 patches=$top/kernel-patches
 cache=${DMCAPS_KERNEL_CACHE:-/var/cache/dmcaps/kernel}
-src=$cache/src
-out=$cache/build
-tarball=/usr/src/linux-source-6.12.tar.xz
 jobs=${DMCAPS_JOBS:-$(nproc)}
+tier=${DMCAPS_KERNEL_TIER:-patched}
 
 log() { echo "build-kernel: $*" >&2; }
 die() { echo "build-kernel: error: $*" >&2; exit 1; }
 
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--tier) tier=$2; shift 2 ;;
+	-h|--help) sed -n '4,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown argument $1" ;;
+	esac
+done
+
+# The one description of the tiers: kernel version, source tree (a git
+# repository or worktree), O= directory, the series applied in order, the
+# config fragments, and where the keys of the applied series and config live.
+repo612=$cache/src
+case "$tier" in
+patched|patched-kasan)
+	version=6.12 src=$cache/src series=(test dm-crypto)
+	fragments=(uml-test.config uml-test-dm-crypto.config)
+	series_key=$cache/series.key
+	if [ "$tier" = patched ]; then
+		out=$cache/build config_key=$cache/config.key
+	else
+		out=$cache/build-kasan config_key=$cache/config-kasan.key
+		fragments+=(uml-test-kasan.config)
+	fi ;;
+stock-6.12)
+	version=6.12 src=$cache/stock-6.12/src out=$cache/stock-6.12/build series=(test)
+	fragments=(uml-test.config)
+	series_key=$cache/stock-6.12/series.key config_key=$cache/stock-6.12/config.key ;;
+stock-6.1)
+	version=6.1 src=$cache/stock-6.1/src out=$cache/stock-6.1/build series=(test-6.1)
+	fragments=(uml-test.config)
+	series_key=$cache/stock-6.1/series.key config_key=$cache/stock-6.1/config.key ;;
+*) die "unknown tier $tier (patched, patched-kasan, stock-6.12, stock-6.1)" ;;
+esac
+tarball=/usr/src/linux-source-$version.tar.xz
+
 ensure_packages() {
 	local need=() p
-	for p in linux-source-6.12 build-essential flex bison bc libelf-dev \
+	for p in "linux-source-$version" build-essential flex bison bc libelf-dev \
 		 libssl-dev ccache xz-utils git perl python3; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q 'install ok installed' || need+=("$p")
@@ -46,109 +101,139 @@ ensure_packages() {
 files_key() {
 	local f
 	for f in "$@"; do
-		printf '%s\n' "${f##*/}"
+		printf '%s\n' "${f#"$patches"/}"
 		cat "$f"
 	done | sha256sum | cut -d' ' -f1
 }
 
+# The series files and then the patches of the tier's series, in order.
 series_files() {
-	local p
-	[ -f "$patches/series" ] || return 0
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
-		[ -f "$patches/$p" ] || die "series names $p, which is not in kernel-patches/"
-		printf '%s\n' "$patches/$p"
-	done < "$patches/series"
+	local s p
+	for s in "${series[@]}"; do
+		[ -f "$patches/$s/series" ] || die "kernel-patches/$s/series is missing"
+		printf '%s\n' "$patches/$s/series"
+		while read -r p; do
+			case "$p" in ''|'#'*) continue ;; esac
+			[ -f "$patches/$s/$p" ] || die "kernel-patches/$s/series names $p, which is not there"
+			printf '%s\n' "$patches/$s/$p"
+		done < "$patches/$s/series"
+	done
 }
 
+# import_pristine REPO: a git repository of the tarball, tagged pristine.
 import_pristine() {
-	[ -d "$src/.git" ] && git -C "$src" rev-parse -q --verify pristine >/dev/null && return 0
-	log "extracting $tarball into $src"
-	rm -rf "$src"
-	mkdir -p "$cache"
-	tar -C "$cache" -xJf "$tarball"
-	mv "$cache/linux-source-6.12" "$src"
-	git -C "$src" init -q
-	git -C "$src" config user.name "dmcaps build"
-	git -C "$src" config user.email "build@dmcaps.invalid"
+	local repo=$1 tmp
+	[ -d "$repo/.git" ] && git -C "$repo" rev-parse -q --verify pristine >/dev/null && return 0
+	log "extracting $tarball into $repo"
+	rm -rf "$repo"
+	tmp=$(dirname "$repo")/extract.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	tar -C "$tmp" -xJf "$tarball"
+	mv "$tmp/linux-source-$version" "$repo"
+	rmdir "$tmp"
+	git -C "$repo" init -q
+	git -C "$repo" config user.name "dmcaps build"
+	git -C "$repo" config user.email "build@dmcaps.invalid"
+	# No automatic gc after `git am`: it runs in the background, holds the
+	# lock's descriptor and takes both cores in the middle of a build.
+	git -C "$repo" config gc.auto 0
 	# Debian's tarball ships a .gitignore that ignores the whole top level.
-	git -C "$src" add -A -f
-	git -C "$src" commit -q -m "pristine $(make -s -C "$src" kernelversion)"
-	git -C "$src" tag pristine
+	git -C "$repo" add -A -f
+	git -C "$repo" commit -q -m "pristine $(make -s -C "$repo" kernelversion)"
+	git -C "$repo" tag pristine
+}
+
+# The source tree of the tier: the repository itself, or a worktree of
+# the 6.12 repository for stock-6.12 (one object store, one import).
+prepare_source() {
+	case "$tier" in
+	stock-6.12)
+		import_pristine "$repo612"
+		if [ ! -e "$src/.git" ]; then
+			rm -rf "$src"
+			git -C "$repo612" worktree prune
+			git -C "$repo612" worktree add -q --detach "$src" pristine
+		fi ;;
+	*) import_pristine "$src" ;;
+	esac
 }
 
 apply_series() {
 	local key want p
 	mapfile -t files < <(series_files)
-	want=$(files_key "$patches/series" "${files[@]}" 2>/dev/null || files_key "${files[@]}")
-	key=$(cat "$cache/series.key" 2>/dev/null || true)
+	want=$(files_key "${files[@]}")
+	key=$(cat "$series_key" 2>/dev/null || true)
 	[ "$key" = "$want" ] && return 0
-	log "series changed: resetting to pristine and applying ${#files[@]} patch(es)"
-	rm -f "$cache/series.key" "$cache/config.key"
-	# No automatic gc after `git am`: it runs in the background, holds the
-	# lock's descriptor and takes both cores in the middle of a build.
+	log "$tier: series changed: resetting $src to pristine and applying ${series[*]}"
+	rm -f "$series_key"
 	git -C "$src" config gc.auto 0
 	git -C "$src" am --abort >/dev/null 2>&1 || true
-	git -C "$src" reset -q --hard pristine
+	git -C "$src" checkout -q -f --detach pristine
 	git -C "$src" clean -q -fdx
 	for p in "${files[@]}"; do
+		case "$p" in */series) continue ;; esac
 		if ! git -C "$src" am -q "$p" >&2; then
 			git -C "$src" am --abort >/dev/null 2>&1 || true
-			die "${p##*/} does not apply to $(git -C "$src" log -1 --format=%s pristine)"
+			die "${p#"$patches"/} does not apply to $(git -C "$src" log -1 --format=%s pristine)"
 		fi
 	done
-	echo "$want" > "$cache/series.key"
+	echo "$want" > "$series_key"
 }
 
 configure() {
-	local want key line sym
-	want=$(files_key "$patches/uml-test.config")
-	key=$(cat "$cache/config.key" 2>/dev/null || true)
+	local want key line sym f
+	local paths=()
+	for f in "${fragments[@]}"; do paths+=("$patches/$f"); done
+	want=$(files_key "${paths[@]}")
+	key=$(cat "$config_key" 2>/dev/null || true)
 	[ "$key" = "$want" ] && [ -f "$out/.config" ] && return 0
-	log "configuring from uml-test.config"
+	log "$tier: configuring from ${fragments[*]}"
 	mkdir -p "$out"
-	grep -v '^#' "$patches/uml-test.config" | sed 's/^\(CONFIG_[A-Z0-9_]*\)=n$/# \1 is not set/' \
-		> "$out/.config"
+	cat "${paths[@]}" | grep -v '^#' |
+		sed 's/^\(CONFIG_[A-Z0-9_]*\)=n$/# \1 is not set/' > "$out/.config"
 	make -s -C "$src" O="$out" ARCH=um olddefconfig >&2
-	# Every option the fragment asks for must have survived olddefconfig:
+	# Every option the fragments ask for must have survived olddefconfig:
 	# a silently dropped option makes a test kernel that tests nothing.
 	while read -r line; do
 		case "$line" in CONFIG_*=n) sym=${line%=n}
 			grep -qx "# $sym is not set" "$out/.config" ||
 				! grep -q "^$sym=" "$out/.config" ||
-				die "$sym=n was not honoured" ;;
+				die "$tier: $sym=n was not honoured" ;;
 		CONFIG_*) grep -qx "$line" "$out/.config" ||
-				die "$line was dropped by olddefconfig (missing dependency?)" ;;
+				die "$tier: $line was dropped by olddefconfig (missing dependency?)" ;;
 		esac
-	done < "$patches/uml-test.config"
-	echo "$want" > "$cache/config.key"
+	done < <(cat "${paths[@]}")
+	echo "$want" > "$config_key"
 }
 
 build() {
 	local t0=$SECONDS
 	# CCACHE_BASEDIR makes the cached compiler input relative to the
-	# build directory ("../src/..."), so another cache laid out the same
-	# way (a developer's topic tree, another tier) hits the same entries
+	# build directory ("../src/..."), so every tier and another cache laid
+	# out the same way (a developer's topic tree) hits the same entries
 	# when DMCAPS_CCACHE_DIR points them at one ccache.
 	export CCACHE_DIR=${DMCAPS_CCACHE_DIR:-$cache/ccache}
 	export CCACHE_BASEDIR=$cache CCACHE_NOHASHDIR=true
-	log "building ARCH=um with $jobs job(s) in $out"
+	log "$tier: building ARCH=um with $jobs job(s) in $out"
 	make -s -C "$src" O="$out" ARCH=um -j"$jobs" CC="ccache gcc" \
 		KCFLAGS= linux >&2
-	log "kernel ready in $((SECONDS - t0))s: $out/linux"
+	log "$tier: kernel ready in $((SECONDS - t0))s: $out/linux"
 }
 
 ensure_packages
-[ -f "$tarball" ] || die "$tarball not found (package linux-source-6.12)"
+[ -f "$tarball" ] || die "$tarball not found (package linux-source-$version)"
 # One build at a time per cache: two runs (a test and a demo, two
-# checkouts) would reset the tree or run make in the same O= dir at once.
+# checkouts, two tiers sharing a repository) would reset a tree or run
+# make in the same O= dir at once.
 mkdir -p "$cache"
 exec 9> "$cache/lock"
 if ! flock -n 9; then
 	log "waiting for another build in $cache to finish"
 	flock 9
 fi
-import_pristine
+mkdir -p "$(dirname "$src")"
+prepare_source
 apply_series
 configure
 build

@@ -4,12 +4,15 @@
 # Run bats suites inside the dmcaps test kernel (User-Mode Linux, host
 # filesystem as root) and bring their TAP back.
 #
-#   tests/vm/run.sh [--kernel LINUX] [--build DIR] [--timeout SECONDS] [SUITE.bats...]
-#   tests/vm/run.sh [--kernel LINUX] [--build DIR] --exec SCRIPT
+#   tests/vm/run.sh [--kernel-tier TIER | --kernel LINUX] [--build DIR]
+#                   [--timeout SECONDS] [SUITE.bats...]
+#   tests/vm/run.sh [--kernel-tier TIER | --kernel LINUX] [--build DIR] --exec SCRIPT
 #
 # Default suites: tests/vm/suites/*.bats. --exec runs one script as root in
-# the VM instead and prints its output (the demo uses it). The kernel is built (or reused from
-# the cache) by build-kernel.sh unless --kernel or DMCAPS_KERNEL names one.
+# the VM instead and prints its output (the demo uses it). The kernel is
+# built (or reused from the cache) by build-kernel.sh for --kernel-tier
+# (patched, patched-kasan, stock-6.12, stock-6.1; default patched, or
+# DMCAPS_KERNEL_TIER) unless --kernel or DMCAPS_KERNEL names one.
 # --build is the configured autotools build directory whose dmcaps the
 # suites use (DMCAPS_BUILD inside the VM).
 #
@@ -22,6 +25,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 kernel=${DMCAPS_KERNEL:-}
+tier=${DMCAPS_KERNEL_TIER:-patched}
 build=${DMCAPS_BUILD:-}
 timeout_s=${DMCAPS_VM_TIMEOUT:-2700}
 mem=${DMCAPS_VM_MEM:-768M}
@@ -33,10 +37,11 @@ die() { echo "vm: error: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
+	--kernel-tier) tier=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--exec) exec_script=$(realpath "$2"); shift 2 ;;
-	-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	/tmp/*) die "$1: the guest mounts its own /tmp; put suites elsewhere" ;;
 	*) suites+=("$(realpath "$1")"); shift ;;
@@ -59,7 +64,8 @@ avail=$(df -Pk /var/tmp | awk 'NR==2 {print $4}')
 [ "${avail:-0}" -ge $((512 * 1024)) ] || die "/var/tmp has less than 512 MiB free"
 
 if [ -z "$kernel" ]; then
-	kernel=$("$top/tests/vm/build-kernel.sh" | tail -n 1) || die "kernel build failed"
+	kernel=$("$top/tests/vm/build-kernel.sh" --tier "$tier" | tail -n 1) ||
+		die "kernel build failed (tier $tier)"
 fi
 [ -x "$kernel" ] || die "kernel $kernel is not executable"
 [ -z "$build" ] || build=$(realpath "$build")

@@ -109,7 +109,7 @@ target_version() {
 }
 
 # caps_ioctl_check: for setup_file of suites that need DM_CRYPTO_CAPS
-# (interface 4.49, kernel-patches/0007). Exports CC_TOOL (the independent
+# (interface 4.49, kernel-patches/dm-crypto/0005). Exports CC_TOOL (the independent
 # python client) and, on a kernel without the ioctl, CAPS_SKIP with the
 # reason, said on the TAP stream; setup() then skips with it.
 caps_ioctl_check() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The block layer's BLKCRYPTOEVICTKEY ioctl (kernel-patches 0016-0018,
+# The block layer's BLKCRYPTOEVICTKEY ioctl (kernel-patches/dm-crypto 0014-0016,
 # Documentation/block/inline-encryption.rst) through a raw client
 # (tests/vm/tools/blk-evict.py), so that the kernel's own answer is tested:
 # every bad input and its errno, a non-root caller, a few thousand malformed
@@ -345,7 +345,7 @@ $((n / 2)) $((n - n / 2)) linear /dev/mapper/lower $((n / 2))"
 @test "a device that fails to evict is named with its errno; the others are still evicted" {
 	local mm pr
 	[ -e "$NULLB/nb1/crypto_evict_error" ] ||
-		skip "null_blk without crypto_evict_error (kernel-patches 0019)"
+		skip "null_blk without crypto_evict_error (kernel-patches/test/0003)"
 	linear fs /dev/nb0 /dev/nb1
 	fs_setup /dev/mapper/fs
 	mm=$(printf '%d:%d' "0x$(stat -L -c %t /dev/nb1)" "0x$(stat -L -c %T /dev/nb1)")

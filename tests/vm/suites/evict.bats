@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# dmcaps evict on the patched kernel (BLKCRYPTOEVICTKEY, patches 0016-0018):
+# dmcaps evict on the patched kernel (BLKCRYPTOEVICTKEY, kernel-patches/dm-crypto 0014-0016):
 # fscrypt programs a key into the emulated devices' keyslots through DM,
 # dmcaps evict removes it with a key rebuilt from the same bytes (derived
 # from the master key the way fs/crypto derives it), and the emulators'

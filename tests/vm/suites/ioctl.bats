@@ -101,7 +101,7 @@ $LEN $LEN crypt aes-xts-plain64 $(printf '%064d' 0) 0 /dev/emmc0 0"
 	expect_field "dev 0 " "target=0 dev=$(majmin /dev/ufs0) $(crypto_sysfs ufs0)"
 	expect_field "dev 1 " "target=1 dev=$(majmin /dev/emmc0) $(crypto_sysfs emmc0)"
 
-	# zero passes or not depending on the series (kernel-patches/0016);
+	# zero passes or not depending on the series (kernel-patches/dm-crypto/0012);
 	# either way the table's set is what the kernel exposed for it
 	local zp
 	zp=$(passes zero)

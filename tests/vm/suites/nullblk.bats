@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The null_blk inline encryption emulation (kernel-patches/0002): its
+# The null_blk inline encryption emulation (kernel-patches/test/0002): its
 # configfs interface, the capabilities it registers, and data going through
 # it with fscrypt (ext4, -o inlinecrypt). Runs as root inside the test VM
 # (tests/vm/run.sh tests/vm/suites/nullblk.bats).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# dm-raid 1 and 10 pass inline crypto with our series (kernel-patches/0022,
+# dm-raid 1 and 10 pass inline crypto with our series (kernel-patches/dm-crypto/0019,
 # 0023); raid0/4/5/6 and raid1 write-behind do not. fscrypt inlinecrypt over
 # raid1 takes the hardware path on both legs; a leg replaced by a table
 # reload is rebuilt by md copying the stored ciphertext, and the new leg

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # /sys/block/dm-N/queue/crypto/ follows the capabilities a DM device gains
-# at resume (kernel-patches/0003, 0004). On 6.12 without them, a device
+# at resume (kernel-patches/dm-crypto/0001, 0002). On 6.12 without them, a device
 # whose first table had no inline encryption never gets the directory, and
 # one whose capabilities expand keeps only the mode files it had at
 # creation.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # DM targets that our series lets pass inline crypto through
-# (kernel-patches/0010 onwards): each exposes the intersection of its
+# (kernel-patches/dm-crypto/0006 onwards): each exposes the intersection of its
 # devices' capabilities, and fscrypt inlinecrypt over it takes the hardware
 # path on every underlying device, leaves only ciphertext there and reads
 # back after a remount.

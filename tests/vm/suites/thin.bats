@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# dm-thin passes inline crypto with our series (kernel-patches/0020, 0021):
+# dm-thin passes inline crypto with our series (kernel-patches/dm-crypto/0017, 0018):
 # a pool exposes its data device's capabilities, a thin volume its pool's
 # (and its external origin's). fscrypt inlinecrypt over a thin volume takes
 # the hardware path, leaves only ciphertext on the data and metadata
