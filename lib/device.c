@@ -676,6 +676,39 @@ DMCAPS_EXPORT const char *dmcaps_dev_dm_uuid(const struct dmcaps_dev *dev)
 	return dev ? dev->dm_uuid : NULL;
 }
 
+DMCAPS_EXPORT int dmcaps_dev_crypto_fallback(struct dmcaps_ctx *ctx,
+					     struct dmcaps_dev *dev, bool *on)
+{
+	char *rel, *path, *text = NULL;
+	int err;
+
+	if (!ctx || !dev || !on)
+		return -EINVAL;
+	*on = false;
+	if (!dev->dm_name)
+		return 0;
+	rel = dmcaps_strdup_printf("/sys/block/%s/dm/crypto_fallback", dev->kname);
+	path = rel ? dmcaps_root_path(ctx, rel) : NULL;
+	free(rel);
+	if (!path)
+		return -ENOMEM;
+	err = dmcaps_read_small_file(path, 16, &text);
+	if (err == -ENOENT) {
+		/* A kernel without per-device fallback. */
+		err = 0;
+	} else if (err) {
+		log_err(ctx, "Cannot read %s: %s.", path, strerror(-err));
+	} else if (!strcmp(text, "0") || !strcmp(text, "1")) {
+		*on = text[0] == '1';
+	} else {
+		log_err(ctx, "%s: \"%s\" is neither 0 nor 1.", path, text);
+		err = -EBADMSG;
+	}
+	free(text);
+	free(path);
+	return err;
+}
+
 static int dev_read_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 			 struct dmcaps_set **caps)
 {

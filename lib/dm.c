@@ -358,6 +358,8 @@ DMCAPS_EXPORT int dmcaps_table_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *d
 				    enum dmcaps_table_kind kind,
 				    struct dmcaps_table **table)
 {
+	int err;
+
 	if (!ctx || !dev || !table ||
 	    (kind != DMCAPS_TABLE_LIVE && kind != DMCAPS_TABLE_INACTIVE))
 		return -EINVAL;
@@ -367,6 +369,14 @@ DMCAPS_EXPORT int dmcaps_table_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *d
 		return -EMEDIUMTYPE;
 	}
 	if (!ctx->running_system)
-		return table_read_fixture(ctx, dev, kind, table);
-	return table_read_kernel(ctx, dev, kind, table);
+		err = table_read_fixture(ctx, dev, kind, table);
+	else
+		err = table_read_kernel(ctx, dev, kind, table);
+	if (!err)
+		err = dmcaps_table_bind_dev(ctx, *table, dev);
+	if (err) {
+		dmcaps_table_free(*table);
+		*table = NULL;
+	}
+	return err;
 }

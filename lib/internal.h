@@ -182,7 +182,16 @@ struct dmcaps_target {
 struct dmcaps_table {
 	struct dmcaps_target *targets;
 	size_t ntargets;
+	/* The DM device the table is (or would be) loaded into, and whether
+	 * it has crypto_fallback set: the table then exposes the union of its
+	 * devices' capabilities and of what @dev exposes already. */
+	struct dmcaps_dev *dev;
+	bool crypto_fallback;
 };
+
+/* Sets @table's device and its crypto_fallback switch (read from sysfs). */
+int dmcaps_table_bind_dev(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
+			  struct dmcaps_dev *dev);
 
 int dmcaps_table_new(struct dmcaps_table **table);
 /* Appends a target: parses @params per @type; for unknown types the

@@ -232,6 +232,17 @@ const char *dmcaps_dev_dm_uuid(const struct dmcaps_dev *dev);
 int dmcaps_dev_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		    const struct dmcaps_set **caps);
 
+/*
+ * Whether a DM device's tables are loaded with per-device blk-crypto-fallback
+ * (<sysroot>/sys/block/<dm-N>/dm/crypto_fallback is 1): they then expose
+ * what any underlying device supports, the devices that lack a
+ * configuration encrypting it in software themselves. *on is false for a
+ * device that is not a DM device, and on a kernel without the switch.
+ * -EBADMSG for a value other than 0 or 1.
+ */
+int dmcaps_dev_crypto_fallback(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+			       bool *on);
+
 /* ------------------------------------------------------------------------ */
 /* Device-mapper tables                                                     */
 /* ------------------------------------------------------------------------ */
@@ -282,6 +293,15 @@ int dmcaps_table_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 int dmcaps_table_parse(struct dmcaps_ctx *ctx, const char *text,
 		       struct dmcaps_table **table);
 void dmcaps_table_free(struct dmcaps_table *table);
+
+/*
+ * Whether the prediction of @table follows per-device blk-crypto-fallback:
+ * the table was read from, or is checked against, a DM device with
+ * dmcaps_dev_crypto_fallback() set. A live table is assumed to have been
+ * loaded with the device's current switch (the kernel keeps the value per
+ * table but does not report it).
+ */
+bool dmcaps_table_crypto_fallback(const struct dmcaps_table *table);
 
 size_t dmcaps_table_target_count(const struct dmcaps_table *table);
 const struct dmcaps_target *dmcaps_table_target(const struct dmcaps_table *table,
@@ -372,6 +392,9 @@ enum dmcaps_cause {
 	DMCAPS_CAUSE_DEVICE_NO_CRYPTO,		/* device has no inline crypto */
 	DMCAPS_CAUSE_DEVICE_LACKS,		/* device lacks @delta */
 	DMCAPS_CAUSE_DEVICE_UNREADABLE,		/* its capabilities unreadable */
+	/* crypto_fallback: the device lacks @delta, which the table exposes
+	 * anyway; that device encrypts it in software. Not a loss. */
+	DMCAPS_CAUSE_DEVICE_FALLBACK,
 };
 
 /* The reason's strings are owned by its prediction, @dev by the context. */

@@ -209,6 +209,91 @@ static int device_step(struct dmcaps_ctx *ctx, struct dmcaps_prediction *p,
 	return dmcaps_set_intersect(running, caps);
 }
 
+/* Whether @dev appears in a target before @idx: explained there. */
+static bool dev_seen_before(const struct dmcaps_table *table, size_t idx,
+			    const struct dmcaps_dev *dev)
+{
+	size_t i, j;
+
+	for (i = 0; i < idx; i++)
+		for (j = 0; j < table->targets[i].ndevs; j++)
+			if (table->targets[i].devs[j] == dev)
+				return true;
+	return false;
+}
+
+/*
+ * Per-device fallback (dm/crypto_fallback, the dm-crypto series'
+ * "dm: let a device fall back to software per underlying device"): a table
+ * whose targets all pass inline crypto exposes the union of its devices'
+ * capabilities and of what its DM device exposes already (a reload never
+ * narrows it); each device that lacks some of it encrypts that part in
+ * software itself, which is said once per device, not as a loss. A target
+ * that does not pass inline crypto still leaves nothing.
+ */
+static int predict_fallback(struct dmcaps_ctx *ctx,
+			    const struct dmcaps_table *table,
+			    struct dmcaps_prediction *p, struct dmcaps_set **out)
+{
+	const struct dmcaps_set *caps, *kept = NULL;
+	struct dmcaps_delta *deltas = NULL;
+	struct dmcaps_set *u = NULL, *none = NULL;
+	size_t i, j, k, n;
+	int err, rerr;
+
+	err = table_union(ctx, table, &u);
+	if (!err && table->dev && !dmcaps_dev_caps(ctx, table->dev, &kept) && kept)
+		err = dmcaps_set_union(u, kept);
+	if (!err)
+		err = dmcaps_set_new(&none);
+	for (i = 0; !err && i < table->ntargets; i++) {
+		const struct dmcaps_target *t = &table->targets[i];
+
+		if (t->passes != DMCAPS_PASSES_YES) {
+			if (!dmcaps_set_is_empty(u))
+				err = add_reason(p, t->passes == DMCAPS_PASSES_NO ?
+						 DMCAPS_CAUSE_TARGET_NO_PASSTHROUGH :
+						 DMCAPS_CAUSE_TARGET_UNKNOWN_TYPE,
+						 i, t, NULL, NULL);
+			if (!err)
+				err = dmcaps_set_intersect(u, none);
+			break;
+		}
+	}
+	for (i = 0; !err && !dmcaps_set_is_empty(u) && i < table->ntargets; i++) {
+		const struct dmcaps_target *t = &table->targets[i];
+
+		for (j = 0; !err && j < t->ndevs; j++) {
+			if (dev_seen_before(table, i, t->devs[j]))
+				continue;
+			caps = NULL;
+			rerr = dev_effective_caps(ctx, t->devs[j], &caps);
+			if (rerr == -ENOMEM) {
+				err = rerr;
+				break;
+			}
+			if (rerr) {
+				err = add_reason(p, DMCAPS_CAUSE_DEVICE_UNREADABLE,
+						 i, t, t->devs[j], NULL);
+				continue;
+			}
+			err = dmcaps_set_diff(u, caps ?: none, &deltas, &n);
+			for (k = 0; !err && k < n; k++)
+				err = add_reason(p, DMCAPS_CAUSE_DEVICE_FALLBACK, i,
+						 t, t->devs[j], &deltas[k]);
+			free(deltas);
+			deltas = NULL;
+		}
+	}
+	dmcaps_set_free(none);
+	if (err) {
+		dmcaps_set_free(u);
+		return err;
+	}
+	*out = u;
+	return 0;
+}
+
 DMCAPS_EXPORT int dmcaps_predict(struct dmcaps_ctx *ctx,
 				 const struct dmcaps_table *table,
 				 struct dmcaps_prediction **pred)
@@ -224,6 +309,13 @@ DMCAPS_EXPORT int dmcaps_predict(struct dmcaps_ctx *ctx,
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+
+	if (table->crypto_fallback) {
+		err = predict_fallback(ctx, table, p, &running);
+		if (err)
+			goto out;
+		goto done;
+	}
 
 	err = dmcaps_set_new_unrestricted(&running);
 	if (!err)
@@ -263,6 +355,7 @@ DMCAPS_EXPORT int dmcaps_predict(struct dmcaps_ctx *ctx,
 		if (err)
 			goto out;
 	}
+done:
 	/* DM's profile is passthrough: keyslots live in the devices below. */
 	if (!dmcaps_set_is_empty(running))
 		dmcaps_set_set_keyslots(running, 0);
@@ -351,6 +444,14 @@ DMCAPS_EXPORT int dmcaps_reason_format(const struct dmcaps_reason *r, char **tex
 		if (err)
 			return err;
 		*text = dmcaps_strdup_printf("device %s %s", dev_label(r->dev), delta);
+		free(delta);
+		break;
+	case DMCAPS_CAUSE_DEVICE_FALLBACK:
+		err = dmcaps_delta_format(&r->delta, &delta);
+		if (err)
+			return err;
+		*text = dmcaps_strdup_printf("%s %s: encrypted in software at that device",
+					     dev_label(r->dev), delta);
 		free(delta);
 		break;
 	default:

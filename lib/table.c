@@ -15,6 +15,25 @@ int dmcaps_table_new(struct dmcaps_table **table)
 	return *table ? 0 : -ENOMEM;
 }
 
+int dmcaps_table_bind_dev(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
+			  struct dmcaps_dev *dev)
+{
+	bool on = false;
+	int err;
+
+	err = dmcaps_dev_crypto_fallback(ctx, dev, &on);
+	if (err)
+		return err;
+	table->dev = dev;
+	table->crypto_fallback = on;
+	return 0;
+}
+
+DMCAPS_EXPORT bool dmcaps_table_crypto_fallback(const struct dmcaps_table *table)
+{
+	return table && table->crypto_fallback;
+}
+
 DMCAPS_EXPORT void dmcaps_table_free(struct dmcaps_table *table)
 {
 	size_t i;

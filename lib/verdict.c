@@ -440,6 +440,7 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 				     struct dmcaps_verdict **verdict)
 {
 	struct dmcaps_set *high = NULL;
+	struct dmcaps_table bound;
 	struct dmcaps_verdict *v;
 	bool certain = true;
 	int err;
@@ -489,7 +490,18 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 	if (err)
 		goto fail;
 
-	err = dmcaps_predict(ctx, table, &v->pred);
+	/* The device's crypto_fallback switch decides the rule at load: a
+	 * shallow copy carries it (the targets stay the caller's). */
+	bound = *table;
+	bound.dev = NULL;
+	bound.crypto_fallback = false;
+	if (v->exists) {
+		err = dmcaps_table_bind_dev(ctx, &bound, v->dev);
+		if (err)
+			goto fail;
+	}
+
+	err = dmcaps_predict(ctx, &bound, &v->pred);
 	if (!err)
 		err = dmcaps_set_dup(dmcaps_prediction_caps(v->pred), &v->new_caps);
 	if (err)
@@ -509,6 +521,26 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 		dmcaps_set_free(v->new_caps);
 		v->new_caps = NULL;
 		err = dmcaps_set_dup(high ?: v->old_caps, &v->new_caps);
+		if (err)
+			goto fail;
+		if (high) {
+			dmcaps_set_free(v->old_caps);
+			v->old_caps = high;
+			high = NULL;
+		}
+		certain = true;
+		free(v->why_unknown);
+		v->why_unknown = NULL;
+	} else if (bound.crypto_fallback) {
+		/*
+		 * Per-device fallback: the kernel adds what the device exposes
+		 * to the table's union (the devices lacking it encrypt it in
+		 * software), so the table never narrows it.
+		 */
+		log_verbose(ctx, "%s has crypto_fallback set: the table exposes "
+			    "what any of its devices supports, and keeps what "
+			    "the device exposes.", v->dev->dm_name);
+		err = dmcaps_set_union(v->new_caps, high ?: v->old_caps);
 		if (err)
 			goto fail;
 		if (high) {

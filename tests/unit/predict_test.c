@@ -46,6 +46,22 @@ static int setup(void **st)
 	fx_table(r, "plain", "live", "0 100 linear 8:16 0\n");
 	fx_dm(r, "dm-2", "253:2", "self", NULL);	/* a cycle */
 	fx_table(r, "self", "live", "0 100 linear 253:2 0\n");
+	/* crypto_fallback set: over sda and sdb; over sdb alone, exposing
+	 * what it did over sda (a pvmove's end); with a crypt target */
+	fx_dm(r, "dm-3", "253:3", "mix", NULL);
+	fx_write(r, "sys/block/dm-3/dm/crypto_fallback", "1\n");
+	fx_table(r, "mix", "live", "0 100 linear 8:0 0\n100 100 linear 8:16 0\n"
+		 "200 100 linear 8:0 100\n300 100 linear 8:16 100\n");
+	fx_dm(r, "dm-4", "253:4", "moved", NULL);
+	fx_write(r, "sys/block/dm-4/dm/crypto_fallback", "1\n");
+	fx_crypto(r, "dm-4", "64", "0", ufs);
+	fx_table(r, "moved", "live", "0 100 linear 8:16 0\n");
+	fx_dm(r, "dm-5", "253:5", "off", NULL);
+	fx_write(r, "sys/block/dm-5/dm/crypto_fallback", "0\n");
+	fx_table(r, "off", "live", "0 100 linear 8:0 0\n100 100 linear 8:16 0\n");
+	fx_dm(r, "dm-6", "253:6", "bad", NULL);
+	fx_write(r, "sys/block/dm-6/dm/crypto_fallback", "yes\n");
+	fx_table(r, "bad", "live", "0 100 linear 8:0 0\n");
 	s->ctx = fx_ctx(r, &s->log);
 	*st = s;
 	return 0;
@@ -368,6 +384,107 @@ static void test_from_fixture_table(void **st)
 	dmcaps_prediction_free(p);
 }
 
+static struct dmcaps_prediction *predict_live(struct state *s, const char *dm)
+{
+	struct dmcaps_table *t = NULL;
+	struct dmcaps_prediction *p = NULL;
+	struct dmcaps_dev *dev = NULL;
+
+	fx_log_reset(&s->log);
+	assert_int_equal(dmcaps_dev_lookup(s->ctx, dm, &dev), 0);
+	assert_int_equal(dmcaps_table_read(s->ctx, dev, DMCAPS_TABLE_LIVE, &t), 0);
+	assert_int_equal(dmcaps_predict(s->ctx, t, &p), 0);
+	dmcaps_table_free(t);
+	return p;
+}
+
+static void test_crypto_fallback(void **st)
+{
+	struct state *s = *st;
+	struct dmcaps_prediction *p;
+	struct dmcaps_dev *dev = NULL;
+	struct dmcaps_table *t = NULL;
+	bool on = true;
+	static const char *const why[] = {
+		"sdb lacks AES-256-XTS: encrypted in software at that device",
+		"sdb lacks Adiantum: encrypted in software at that device",
+	};
+	static const char *const why_intersection[] = {
+		"device sdb has no inline crypto",
+	};
+	static const char *const why_moved[] = {
+		"sdb lacks AES-256-XTS: encrypted in software at that device",
+		"sdb lacks Adiantum: encrypted in software at that device",
+	};
+
+	/* The union, each falling-back device said once (it has 2 targets). */
+	p = predict_live(s, "mix");
+	assert_caps(p, "AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0");
+	assert_reasons(p, why, 2);
+	assert_int_equal(dmcaps_prediction_reason(p, 0)->cause,
+			 DMCAPS_CAUSE_DEVICE_FALLBACK);
+	assert_int_equal(dmcaps_prediction_reason(p, 0)->target_index, 1);
+	dmcaps_prediction_free(p);
+
+	/* What the device exposes stays, though no device supports it. */
+	p = predict_live(s, "moved");
+	assert_caps(p, "AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0");
+	assert_reasons(p, why_moved, 2);
+	dmcaps_prediction_free(p);
+
+	/* Switch off: the intersection, as ever. */
+	p = predict_live(s, "off");
+	assert_caps(p, "none");
+	assert_reasons(p, why_intersection, 1);
+	dmcaps_prediction_free(p);
+
+	/* A malformed switch is an error naming the file. */
+	assert_int_equal(dmcaps_dev_lookup(s->ctx, "bad", &dev), 0);
+	assert_int_equal(dmcaps_dev_crypto_fallback(s->ctx, dev, &on), -EBADMSG);
+	assert_false(on);
+	assert_true(fx_log_has(&s->log, "dm/crypto_fallback: \"yes\" is neither 0 nor 1"));
+	assert_int_equal(dmcaps_table_read(s->ctx, dev, DMCAPS_TABLE_LIVE, &t), -EBADMSG);
+	assert_null(t);
+
+	/* Not a DM device: off, no error. */
+	assert_int_equal(dmcaps_dev_lookup(s->ctx, "sda", &dev), 0);
+	on = true;
+	assert_int_equal(dmcaps_dev_crypto_fallback(s->ctx, dev, &on), 0);
+	assert_false(on);
+}
+
+static void test_crypto_fallback_sizes_and_duns(void **st)
+{
+	struct state *s = *st;
+	struct dmcaps_prediction *p;
+	struct dmcaps_table *t = NULL;
+	static const char *const why[] = {
+		"sda lacks AES-256-XTS data-unit sizes 512: encrypted in software at that device",
+		"mmcblk0 lacks Adiantum: encrypted in software at that device",
+		"mmcblk0 supports 4-byte DUNs, not 8: encrypted in software at that device",
+	};
+	static const char *const why_crypt[] = {
+		"target 2 (crypt) does not pass inline crypto",
+	};
+
+	assert_int_equal(dmcaps_table_parse(s->ctx, "0 8 linear 8:0 0\n8 8 linear 179:0 0\n", &t), 0);
+	t->crypto_fallback = true;
+	assert_int_equal(dmcaps_predict(s->ctx, t, &p), 0);
+	assert_caps(p, "AES-256-XTS:0x1200,Adiantum:0x1000 dun=8 keyslots=0");
+	assert_reasons(p, why, 3);
+	dmcaps_prediction_free(p);
+	dmcaps_table_free(t);
+
+	/* A target that does not pass still leaves nothing. */
+	assert_int_equal(dmcaps_table_parse(s->ctx, "0 8 linear 8:0 0\n8 8 crypt aes-xts-plain64 k 0 8:0 0\n", &t), 0);
+	t->crypto_fallback = true;
+	assert_int_equal(dmcaps_predict(s->ctx, t, &p), 0);
+	assert_caps(p, "none");
+	assert_reasons(p, why_crypt, 1);
+	dmcaps_prediction_free(p);
+	dmcaps_table_free(t);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -383,6 +500,8 @@ int main(void)
 		T(test_many_reasons_each_once),
 		T(test_empty_table),
 		T(test_from_fixture_table),
+		T(test_crypto_fallback),
+		T(test_crypto_fallback_sizes_and_duns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
