@@ -14,7 +14,8 @@
 # (patched, patched-kasan, stock-6.12, stock-6.1; default patched, or
 # DMCAPS_KERNEL_TIER) unless --kernel or DMCAPS_KERNEL names one.
 # --build is the configured autotools build directory whose dmcaps the
-# suites use (DMCAPS_BUILD inside the VM).
+# suites use (DMCAPS_BUILD inside the VM). DMCAPS_FUZZ_* and DMCAPS_STRESS_*
+# variables are passed to the suites (ioctl-fuzz.bats, stress.bats).
 #
 # The run fails when a suite fails, when the kernel log shows a BUG, WARNING,
 # Oops, lockdep report or panic, when a built-in KUnit test fails, or when the
@@ -80,6 +81,12 @@ DMCAPS_SUITES='${suites[*]}'
 DMCAPS_SUITE_TIMEOUT='$timeout_s'
 DMCAPS_EXEC='$exec_script'
 EOS
+# Knobs of the fuzz and stress suites (seed, calls, rounds), for replaying
+# a run: passed into the guest as they are.
+for v in $(compgen -v DMCAPS_FUZZ_) $(compgen -v DMCAPS_STRESS_); do
+	case "${!v}" in *[!A-Za-z0-9_.-]*) die "$v: only [A-Za-z0-9_.-] please" ;; esac
+	echo "export $v='${!v}'" >> "$results/run.env"
+done
 
 log=$results/console.log
 echo "vm: booting $kernel (results in $results)"
