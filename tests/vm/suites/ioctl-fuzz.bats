@@ -138,14 +138,15 @@ count() {
 	id=$(head -c 64 /dev/urandom | keyctl padd user fuzz-nosearch @u)
 	keyctl setperm "$id" 0x01000000
 	ids+=("$id")
-	# the keys go on being used (and programmed again) while evicted
+	# the keys go on being used (and programmed again) while evicted;
+	# without bats' fd 3, which would keep bats waiting for it
 	(
 		while :; do
 			echo 3 > /proc/sys/vm/drop_caches
 			cat "$MNT/secret/data" > /dev/null
 			sleep 0.2
 		done
-	) &
+	) 3>&- &
 	READER=$!
 
 	local args=(--calls "$calls" --user 65534 --key-file "$LBLK64_KEY")
