@@ -62,7 +62,7 @@ teardown() {
 	run --separate-stderr timeout 900 "$STRESS" --dir "$MNT/secret" --dm fs \
 		--table "$WORK/table-a" --table "$WORK/table-b" \
 		--key-file "$LBLK64_KEY" --blk /dev/mapper/fs --blk /dev/nb0 --blk /dev/nb1 \
-		--manifest "$WORK/manifest" --rounds "$rounds" --seed "$seed"
+		--manifest "$WORK/manifest" --rounds "$rounds" --seed "$seed" 3>&-
 	echo "$output"
 	[ -z "$stderr" ] || echo "stderr: $stderr"
 	sed 's/^/# /' <<< "$output" >&3
