@@ -15,6 +15,10 @@
 # The seed is printed; replay a run with DMCAPS_FUZZ_SEED=S (and the call
 # count with DMCAPS_FUZZ_CALLS=N) in the environment of tests/vm/run.sh, one
 # call with the fuzzer's --first I --calls 1 -v.
+#
+# Needs the series (DM_CRYPTO_CAPS, BLKCRYPTOEVICTKEY): patched tiers only,
+# the KASAN one too (tests/vm/run.sh's tier tags).
+# bats file_tags=kasan
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation

@@ -11,7 +11,8 @@
 # a process that makes no progress for a minute fails the run (the kernel's
 # blocked tasks go to the log), and tests/vm/run.sh fails on any kernel
 # report. DMCAPS_STRESS_ROUNDS and DMCAPS_STRESS_SEED in the environment of
-# tests/vm/run.sh change the rounds and replay a seed.
+# tests/vm/run.sh change the rounds and replay a seed. Needs the series:
+# the patched tier only (no tier tag).
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation
