@@ -90,7 +90,7 @@ fuzz() {
 	local d args=()
 	for d in $DMS; do args+=(--dm "$d"); done
 	for d in $BLKS; do args+=(--blk "$d"); done
-	run --separate-stderr "$FUZZ" "${args[@]}" "$@" 3>&-
+	run --separate-stderr timeout 900 "$FUZZ" "${args[@]}" "$@" 3>&-
 	echo "$output"
 	[ -z "$stderr" ] || echo "stderr: $stderr"
 }
