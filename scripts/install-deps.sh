@@ -15,7 +15,7 @@ set -euo pipefail
 build_pkgs=(build-essential autoconf automake libtool pkg-config
 	libdevmapper-dev libblkid-dev libpopt-dev libkeyutils-dev
 	libsmartcols-dev libcmocka-dev bats python3 valgrind xz-utils)
-vm_pkgs=(linux-source-6.12 flex bison bc libelf-dev libssl-dev ccache git
+vm_pkgs=(linux-source-6.12 linux-source-6.1 flex bison bc libelf-dev libssl-dev ccache git
 	perl busybox-static dmsetup e2fsprogs xfsprogs keyutils util-linux
 	kmod coreutils)
 boot_pkgs=(initramfs-tools-core dracut-core udev klibc-utils cpio zstd)

@@ -5,10 +5,13 @@
 #   1. installs what it needs (apt, by package name),
 #   2. host tier: builds, `make check` (cmocka unit tests, bats CLI tests),
 #      `make distcheck`,
-#   3. VM tier: builds (or reuses) the patched UML test kernel and runs the
-#      suites in tests/vm/suites inside it.
+#   3. VM tiers: for each kernel tier (patched 6.12, stock 6.12, stock 6.1,
+#      patched 6.12 with KASAN) builds (or reuses) its UML test kernel and
+#      runs the suites of tests/vm/suites that apply to it inside it;
+#      prints the kernel build and VM time of each tier.
 # Prints "N passed, N failed, N skipped" over all tiers last; exits non-zero
-# on any failure. DMCAPS_SKIP_VM=1 skips the VM tier, loudly.
+# on any failure. DMCAPS_SKIP_VM=1 skips the VM tiers, loudly;
+# DMCAPS_TIERS="patched ..." runs only the tiers named.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,21 +69,45 @@ else
 fi
 
 if [ "${DMCAPS_SKIP_VM:-0}" = 1 ]; then
-	step "VM tier SKIPPED (DMCAPS_SKIP_VM=1): the real-kernel tests did not run"
+	step "VM tiers SKIPPED (DMCAPS_SKIP_VM=1): the real-kernel tests did not run"
 	skip=$((skip + 1))
 else
-	step "VM tier: patched 6.12 User-Mode Linux"
-	"$top/tests/vm/run.sh" --build "$builddir" | tee "$builddir/vm.log"
-	rc=${PIPESTATUS[0]}
-	line=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$builddir/vm.log" | tail -1)
-	if [ -n "$line" ]; then
-		set -- $line
-		pass=$((pass + $2)); fail=$((fail + $4)); skip=$((skip + $6))
-	fi
-	if [ $rc -ne 0 ]; then
-		status=1
-		[ -n "$line" ] && [ "$4" != 0 ] || fail=$((fail + 1))
-	fi
+	# Every kernel tier (tests/vm/build-kernel.sh): the patched kernel,
+	# the stock kernels users run, and the patched kernel with KASAN.
+	# DMCAPS_TIERS picks some (a developer's shortcut; CI runs them all).
+	timing=
+	for tier in ${DMCAPS_TIERS:-patched stock-6.12 stock-6.1 patched-kasan}; do
+		step "VM tier $tier: building its kernel"
+		t1=$SECONDS
+		kernel=$("$top/tests/vm/build-kernel.sh" --tier "$tier" | tail -n 1)
+		rc=$?
+		tb=$((SECONDS - t1))
+		if [ $rc -ne 0 ] || [ ! -x "$kernel" ]; then
+			echo "VM tier $tier: kernel build FAILED"
+			status=1; fail=$((fail + 1))
+			timing="$timing$(printf '%-14s %6ss %6s %s' "$tier" "$tb" - "build failed")"$'\n'
+			continue
+		fi
+		step "VM tier $tier: suites in User-Mode Linux"
+		t1=$SECONDS
+		"$top/tests/vm/run.sh" --kernel "$kernel" --kernel-tier "$tier" \
+			--build "$builddir" | tee "$builddir/vm-$tier.log"
+		rc=${PIPESTATUS[0]}
+		tv=$((SECONDS - t1))
+		line=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$builddir/vm-$tier.log" | tail -1)
+		if [ -n "$line" ]; then
+			set -- $line
+			pass=$((pass + $2)); fail=$((fail + $4)); skip=$((skip + $6))
+		fi
+		if [ $rc -ne 0 ]; then
+			status=1
+			[ -n "$line" ] && [ "$4" != 0 ] || fail=$((fail + 1))
+		fi
+		timing="$timing$(printf '%-14s %6ss %6ss %s' "$tier" "$tb" "$tv" "${line#vm: }")"$'\n'
+	done
+	step "VM tiers: time per tier"
+	printf '%-14s %7s %7s %s\n' tier kernel VM result
+	printf '%s' "$timing"
 fi
 
 step "done"

@@ -14,8 +14,9 @@
 #   stock-6.1      Debian 12's linux-source-6.1 + kernel-patches/test-6.1/
 #
 # Config: kernel-patches/uml-test.config for every tier, plus
-# uml-test-dm-crypto.config where the dm-crypto series is applied and
-# uml-test-kasan.config for patched-kasan.
+# uml-test-6.12.config for the 6.12 tiers, uml-test-dm-crypto.config where
+# the dm-crypto series is applied and uml-test-kasan.config for
+# patched-kasan.
 #
 # The trees live in a cache outside the repository (DMCAPS_KERNEL_CACHE,
 # default /var/cache/dmcaps/kernel), one git import per kernel version
@@ -62,7 +63,7 @@ repo612=$cache/src
 case "$tier" in
 patched|patched-kasan)
 	version=6.12 src=$cache/src series=(test dm-crypto)
-	fragments=(uml-test.config uml-test-dm-crypto.config)
+	fragments=(uml-test.config uml-test-6.12.config uml-test-dm-crypto.config)
 	series_key=$cache/series.key
 	if [ "$tier" = patched ]; then
 		out=$cache/build config_key=$cache/config.key
@@ -72,7 +73,7 @@ patched|patched-kasan)
 	fi ;;
 stock-6.12)
 	version=6.12 src=$cache/stock-6.12/src out=$cache/stock-6.12/build series=(test)
-	fragments=(uml-test.config)
+	fragments=(uml-test.config uml-test-6.12.config)
 	series_key=$cache/stock-6.12/series.key config_key=$cache/stock-6.12/config.key ;;
 stock-6.1)
 	version=6.1 src=$cache/stock-6.1/src out=$cache/stock-6.1/build series=(test-6.1)
@@ -106,16 +107,17 @@ files_key() {
 	done | sha256sum | cut -d' ' -f1
 }
 
-# The series files and then the patches of the tier's series, in order.
+# files: each series file of the tier, then its patches in order.
 series_files() {
 	local s p
+	files=()
 	for s in "${series[@]}"; do
 		[ -f "$patches/$s/series" ] || die "kernel-patches/$s/series is missing"
-		printf '%s\n' "$patches/$s/series"
+		files+=("$patches/$s/series")
 		while read -r p; do
 			case "$p" in ''|'#'*) continue ;; esac
 			[ -f "$patches/$s/$p" ] || die "kernel-patches/$s/series names $p, which is not there"
-			printf '%s\n' "$patches/$s/$p"
+			files+=("$patches/$s/$p")
 		done < "$patches/$s/series"
 	done
 }
@@ -161,7 +163,7 @@ prepare_source() {
 
 apply_series() {
 	local key want p
-	mapfile -t files < <(series_files)
+	series_files
 	want=$(files_key "${files[@]}")
 	key=$(cat "$series_key" 2>/dev/null || true)
 	[ "$key" = "$want" ] && return 0

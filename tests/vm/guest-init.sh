@@ -36,7 +36,7 @@ fi
 DM_DISABLE_UDEV=1
 HOME=/root
 LANG=C.UTF-8
-export DM_DISABLE_UDEV HOME LANG DMCAPS_TOP DMCAPS_BUILD DMCAPS_RESULTS
+export DM_DISABLE_UDEV HOME LANG DMCAPS_TOP DMCAPS_BUILD DMCAPS_RESULTS DMCAPS_KERNEL_TIER
 
 echo "dmcaps-vm: guest up: $(uname -r)"
 cd "$DMCAPS_TOP" || busybox poweroff -f
@@ -49,7 +49,10 @@ fi
 for suite in $DMCAPS_SUITES; do
 	name=$(basename "$suite" .bats)
 	echo "dmcaps-vm: suite $name"
-	timeout "${DMCAPS_SUITE_TIMEOUT:-600}" bats --tap "$suite" \
+	# DMCAPS_BATS_FILTER: the tier's --filter-tags options (no spaces
+	# inside a tag, so word splitting is what is wanted).
+	# shellcheck disable=SC2086
+	timeout "${DMCAPS_SUITE_TIMEOUT:-600}" bats --tap ${DMCAPS_BATS_FILTER:-} "$suite" \
 		> "$DMCAPS_RESULTS/$name.tap" 2> "$DMCAPS_RESULTS/$name.err" < /dev/null
 	echo $? > "$DMCAPS_RESULTS/$name.rc"
 	echo "dmcaps-vm: suite $name done"

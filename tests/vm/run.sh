@@ -17,6 +17,19 @@
 # suites use (DMCAPS_BUILD inside the VM). DMCAPS_FUZZ_* and DMCAPS_STRESS_*
 # variables are passed to the suites (ioctl-fuzz.bats, stress.bats).
 #
+# Tests declare the tiers they apply to with bats tags, per suite
+# (`# bats file_tags=...`) or per test (`# bats test_tags=...`); the tier
+# (DMCAPS_KERNEL_TIER inside the VM) selects them:
+#   patched        every test but those tagged no-series
+#   patched-kasan  tests tagged kasan, but not no-series
+#   stock-6.12     tests tagged stock or stock-612
+#   stock-6.1      tests tagged stock or stock-61
+# (bats tags cannot hold a dot).
+# A test without a tier tag needs the dm-crypto series and runs on patched
+# only; no-series marks a test of a kernel without the series (stock only).
+# Suites with no test for the tier are not run (said so). --kernel LINUX
+# without --kernel-tier runs every test; with it, those of the tier.
+#
 # The run fails when a suite fails, when the kernel log shows a BUG, WARNING,
 # Oops, lockdep report or panic, when a built-in KUnit test fails, or when the
 # VM does not power off within the timeout (it is then killed, never left
@@ -27,6 +40,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 kernel=${DMCAPS_KERNEL:-}
 tier=${DMCAPS_KERNEL_TIER:-patched}
+tier_opt=${DMCAPS_KERNEL_TIER:+1}
 build=${DMCAPS_BUILD:-}
 timeout_s=${DMCAPS_VM_TIMEOUT:-2700}
 mem=${DMCAPS_VM_MEM:-768M}
@@ -38,11 +52,11 @@ die() { echo "vm: error: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
-	--kernel-tier) tier=$2; shift 2 ;;
+	--kernel-tier) tier=$2; tier_opt=1; shift 2 ;;
 	--build) build=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--exec) exec_script=$(realpath "$2"); shift 2 ;;
-	-h|--help) sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	/tmp/*) die "$1: the guest mounts its own /tmp; put suites elsewhere" ;;
 	*) suites+=("$(realpath "$1")"); shift ;;
@@ -50,6 +64,31 @@ while [ $# -gt 0 ]; do
 done
 [ ${#suites[@]} -gt 0 ] || [ -n "$exec_script" ] || suites=("$top"/tests/vm/suites/*.bats)
 for s in "${suites[@]}"; do [ -f "$s" ] || die "no such suite: $s"; done
+
+# The one table of which tests each tier runs (bats tags, see above).
+# A kernel named without its tier: which tier it is cannot be known.
+[ -n "$kernel" ] && [ -z "${tier_opt:-}" ] && tier=custom
+case "$tier" in
+patched) filter=(--filter-tags '!no-series') ;;
+custom) filter=() ;;
+patched-kasan) filter=(--filter-tags 'kasan,!no-series') ;;
+stock-6.12|stock-6.1) filter=(--filter-tags stock --filter-tags "${tier//./}") ;;
+*) die "unknown kernel tier $tier (patched, patched-kasan, stock-6.12, stock-6.1)" ;;
+esac
+if [ ${#filter[@]} -gt 0 ] && [ ${#suites[@]} -gt 0 ]; then
+	command -v bats >/dev/null || die "bats is not installed (apt-get install bats)"
+	selected=()
+	for s in "${suites[@]}"; do
+		n=$(bats --count "${filter[@]}" "$s") || die "bats cannot read $s"
+		if [ "$n" -gt 0 ]; then
+			selected+=("$s")
+		else
+			echo "vm: ${s##*/}: no test for tier $tier, not run"
+		fi
+	done
+	suites=("${selected[@]}")
+	[ ${#suites[@]} -gt 0 ] || [ -n "$exec_script" ] || die "no suite has a test for tier $tier"
+fi
 
 # Prerequisites: say which one is missing rather than pass silently.
 command -v bats >/dev/null || die "bats is not installed (apt-get install bats)"
@@ -80,6 +119,8 @@ DMCAPS_RESULTS='$results'
 DMCAPS_SUITES='${suites[*]}'
 DMCAPS_SUITE_TIMEOUT='$timeout_s'
 DMCAPS_EXEC='$exec_script'
+DMCAPS_KERNEL_TIER='$tier'
+DMCAPS_BATS_FILTER='${filter[*]}'
 EOS
 # Knobs of the fuzz and stress suites (seed, calls, rounds), for replaying
 # a run: passed into the guest as they are.
@@ -89,7 +130,7 @@ for v in $(compgen -v DMCAPS_FUZZ_) $(compgen -v DMCAPS_STRESS_); do
 done
 
 log=$results/console.log
-echo "vm: booting $kernel (results in $results)"
+echo "vm: booting $kernel, tier $tier (results in $results)"
 t0=$SECONDS
 # Each UML process is one host process per guest address space; timeout
 # signals the whole group, so nothing survives a hung VM.

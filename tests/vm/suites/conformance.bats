@@ -4,6 +4,7 @@
 # Conformance of device-mapper's inline-crypto passthrough (upstream since
 # Linux 5.12; drivers/md/dm-table.c) on the real kernel, over null_blk's
 # inline-encryption emulation. Each behaviour is one test.
+# bats file_tags=stock
 
 load ../lib/emulation
 load ../lib/fscrypt

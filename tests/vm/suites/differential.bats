@@ -21,8 +21,10 @@
 #
 #   DMCAPS_DIFF_SEED   the random seed (default 20261126)
 #   DMCAPS_DIFF_CASES  reload cases in all (default 120)
-# run.sh passes no environment into the VM: differential-run.sh BUILD CASES
-# SEED runs this suite alone with them.
+# run.sh passes no environment into the VM: differential-run.sh
+# [--kernel-tier TIER | --kernel LINUX] BUILD CASES SEED runs this suite
+# alone with them, on the kernel run.sh would boot with those options.
+# bats file_tags=stock
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation

@@ -9,6 +9,7 @@
 # key by tests/vm/tools/fscrypt-inline-key.py) from emulated devices under
 # device-mapper, proven with null_blk's keyslot counters. Skipped, saying
 # so, on a kernel without the ioctl.
+# bats file_tags=kasan
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation

@@ -8,6 +8,9 @@
 # counters say where. The ioctl's own error cases and fuzzing are in
 # evict-ioctl.bats.
 
+# On the patched-kasan tier too: eviction walks other owners' keyslots.
+# bats file_tags=kasan
+
 bats_require_minimum_version 1.5.0
 load ../lib/emulation
 load ../lib/fscrypt
@@ -57,6 +60,33 @@ pairs_value() {
 read_back() {
 	echo 3 > /proc/sys/vm/drop_caches
 	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+}
+
+# A stock kernel (no dm-crypto series) has no BLKCRYPTOEVICTKEY; the
+# patched tiers have it, so the test is for the stock tiers only.
+# bats test_tags=stock,no-series
+@test "a kernel without BLKCRYPTOEVICTKEY: exit 17, says so, the keyslots untouched" {
+	nb_create legA 64 "AES-256-XTS=4096" 8 4
+	dmsetup create fs --table "0 $((64 * SECT_PER_MB)) linear /dev/legA 0"
+	fscrypt_lblk64 /dev/mapper/fs
+	nb_counters legA
+	ev=$(nb_counter legA keyslot_evictions)
+	keys=$(nb_counter legA keys_programmed)
+	[ "$keys" -ge 1 ]
+
+	run --separate-stderr "$DMCAPS" evict "${AES[@]}" --key-file "$INLINE_KEY" fs
+	echo "$output"; echo "$stderr"
+	assert_status 17
+	assert_contains "$stderr" "fs"
+	assert_contains "$stderr" "no key-eviction interface"
+	# Nothing touched: the key is still programmed, nothing was evicted
+	# (writeback may still encrypt, so only these two counters are
+	# compared), and the file still reads back.
+	nb_counters legA
+	[ "$(nb_counter legA keyslot_evictions)" = "$ev" ]
+	[ "$(nb_counter legA keys_programmed)" = "$keys" ]
+	read_back
+	log_clean
 }
 
 @test "evict over dm-linear on two devices empties the keyslots on both; the next read reprograms" {

@@ -7,6 +7,7 @@
 # (tests/vm/tools/crypto-caps.py), so that the kernel's own answer is
 # tested. Its sets are compared with sysfs (crypto_sysfs) wherever the
 # kernel exposes them. Skipped, saying so, on a kernel without the ioctl.
+# bats file_tags=kasan
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation

@@ -4,7 +4,8 @@
 # dmcaps check and dmcaps load on the real kernel: the verdict agrees with
 # what the kernel does on a real load; load --check-crypto refuses a shrink
 # before any ioctl; a refused load leaves no inactive table and no suspended
-# device; --create and --resume.
+# device; --create and --resume. Every test but the DM_CRYPTO_CAPS
+# read-back runs on the stock tiers too (test_tags=stock).
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation
@@ -33,6 +34,7 @@ check() {
 	eval "$(printf '%s\n' "$output" | head -n 1)"
 }
 
+# bats test_tags=stock
 @test "check: an expanding table is accepted, and so does the kernel" {
 	dmsetup create vol --table "0 $S64 linear /dev/emmc0 0"
 	check vol "0 $S64 linear /dev/ufs0 0"
@@ -51,6 +53,7 @@ check() {
 	dmsetup resume vol2
 }
 
+# bats test_tags=stock
 @test "check: same set keeps; a crypt target shrinks, named with its index" {
 	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
 	check vol "0 $((32 * SECT_PER_MB)) linear /dev/ufs0 0
@@ -66,6 +69,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/ufs0 $((32 * SECT_PER_MB))"
 }
 
+# bats test_tags=stock
 @test "check: a device that does not exist yet takes any table" {
 	check newvol "0 $S64 linear /dev/plain0 0"
 	[ "$status" -eq 0 ] && [ "$VERDICT" = keeps ]
@@ -74,6 +78,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	not dmsetup info newvol
 }
 
+# bats test_tags=stock
 @test "check: 6.12's missing sysfs dir after a late gain; the kernel agrees" {
 	dmsetup create late --table "0 $S64 linear /dev/plain0 0"
 	dmsetup load late --table "0 $S64 linear /dev/ufs0 0"
@@ -86,6 +91,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	[ "$status" -eq 0 ] && [ "$VERDICT" = keeps ]
 }
 
+# bats test_tags=stock
 @test "load --check-crypto refuses a shrink before touching the device" {
 	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
 	mark_log
@@ -101,6 +107,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	not grep -q "more restrictive" <<< "$(log_since_mark)"
 }
 
+# bats test_tags=stock
 @test "load: a table the kernel refuses leaves no inactive table, says why" {
 	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
 	run --separate-stderr "$DMCAPS" load vol --table "0 $S64 linear /dev/plain0 0"
@@ -121,6 +128,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	not suspended vol2
 }
 
+# bats test_tags=stock
 @test "load --resume: a failed resume leaves the old table live, not suspended, and says so" {
 	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
 	# beyond the device's end: 6.12 takes it at load, refuses it at resume
@@ -137,6 +145,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	[ "$(dmsetup table vol)" = "0 $S64 linear $(dmsetup table vol | awk '{ print $4 }') 0" ]
 }
 
+# bats test_tags=stock
 @test "load: inactive table, then --resume makes it live" {
 	dmsetup create vol --table "0 $S64 linear /dev/plain0 0"
 	run --separate-stderr "$DMCAPS" load --check-crypto vol --table "0 $S64 linear /dev/emmc0 0"
@@ -154,6 +163,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	[[ "$output" == *'NOW="AES-256-XTS:0x1200 dun=4'* ]]
 }
 
+# bats test_tags=stock
 @test "load --create: a new device, inactive or live; refused: removed again" {
 	run --separate-stderr "$DMCAPS" load --create fresh --table "0 $S64 linear /dev/ufs0 0"
 	echo "stderr: $stderr"
@@ -178,6 +188,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	[ ! -e /dev/mapper/fresh3 ]
 }
 
+# bats test_tags=stock
 @test "load: a crypt key never appears in messages, even with --debug" {
 	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
 	key=$(printf '%064d' 42)
@@ -190,6 +201,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	[[ "$output$stderr" != *"$key"* ]]
 }
 
+# bats test_tags=stock
 @test "check: a 100,000-line table over many devices finishes" {
 	local i f=$BATS_TEST_TMPDIR/big.table
 	awk -v n=100000 'BEGIN { for (i = 0; i < n; i++) printf "%d 8 linear /dev/ufs0 %d\n", i * 8, (i % 1000) * 8 }' > "$f"
@@ -198,6 +210,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	[ "$status" -eq 0 ]
 }
 
+# bats test_tags=stock
 @test "check: zero and error tables agree with the kernel, whether they pass or not" {
 	dmsetup create vol --table "0 $S64 linear /dev/ufs0 0"
 	for table in "0 $S64 zero" "0 $S64 error" "0 100 zero
@@ -247,6 +260,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	[ "$output" = "c: inactive table loaded; the kernel says it would expose none (as predicted)" ]
 }
 
+# bats test_tags=stock
 @test "check and load: a path that is not a block device is said to be one" {
 	run --separate-stderr "$DMCAPS" check --table "0 8 zero" /dev/mapper/control
 	[ "$status" -eq 1 ]
@@ -260,6 +274,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	not dmsetup info newdev
 }
 
+# bats test_tags=stock
 @test "--concise: dmsetup table --concise round-trips through check and load" {
 	dmsetup create vol --table "0 $S64 linear /dev/emmc0 0"
 	local c

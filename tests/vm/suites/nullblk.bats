@@ -9,6 +9,10 @@
 # Self-contained: every device this suite makes is named nbc*, every mount
 # point is /tmp/nbc-mnt*, and teardown removes them.
 
+# The emulation is test infrastructure: on stock-6.1 (tag stock-61) it
+# checks the port.
+# bats file_tags=stock-61
+
 NULLB=/sys/kernel/config/nullb
 KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 MARKER="nullblk-crypto-plaintext-marker-5b1f0c2e"

@@ -4,6 +4,7 @@
 # dmcaps show on the real kernel: its prediction from the live table must
 # equal what the kernel exposes, and its explanations must name the device
 # or target that removed each capability.
+# bats file_tags=stock
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation

@@ -1,11 +1,34 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The VM itself: the kernel under test, with what every other suite needs.
+# bats file_tags=stock,kasan
 
-@test "running the patched dmcaps test kernel" {
+load ../lib/emulation
+
+@test "running the kernel of the tier (DMCAPS_KERNEL_TIER)" {
 	run uname -r
 	[ "$status" -eq 0 ]
-	[[ "$output" == 6.12.* ]]
+	echo "tier ${DMCAPS_KERNEL_TIER:-?}, kernel $output"
+	case ${DMCAPS_KERNEL_TIER:-custom} in
+	patched|patched-kasan|stock-6.12) [[ "$output" == 6.12.* ]] ;;
+	stock-6.1) [[ "$output" == 6.1.* ]] ;;
+	custom) true ;;
+	*) false ;;
+	esac
+}
+
+@test "the tier has the dm-crypto series exactly when it should (striped's version)" {
+	# dm-crypto/0006 makes striped pass inline crypto and bumps it to 1.7.0;
+	# upstream's 6.1 and 6.12 have 1.6.x. A stock tier that had the series
+	# (or a patched one without it) would test the wrong kernel.
+	v=$(target_version striped)
+	echo "striped $v, tier ${DMCAPS_KERNEL_TIER:-?}"
+	[ -n "$v" ]
+	case ${DMCAPS_KERNEL_TIER:-custom} in
+	patched|patched-kasan) [[ "$v" != 1.[0-6].* ]] ;;
+	stock-6.12|stock-6.1) [[ "$v" == 1.[0-6].* ]] ;;
+	*) skip "kernel given without its tier" ;;
+	esac
 }
 
 @test "device-mapper is present and dmsetup talks to it" {
