@@ -517,6 +517,44 @@ DMCAPS_EXPORT int dmcaps_dus_mask_format(uint32_t dus_mask, char **text)
 	return *text ? 0 : -ENOMEM;
 }
 
+DMCAPS_EXPORT int dmcaps_set_format_summary(const struct dmcaps_set *set,
+					    unsigned int flags, char **text)
+{
+	char *buf = NULL, *sizes;
+	size_t size = 0, i;
+	int r = 0;
+	FILE *f;
+
+	if (!text)
+		return -EINVAL;
+	*text = NULL;
+	if (!set || dmcaps_set_is_empty(set))
+		return (*text = strdup("none")) ? 0 : -ENOMEM;
+	f = open_memstream(&buf, &size);
+	if (!f)
+		return -ENOMEM;
+	for (i = 0; i < dmcaps_set_mode_count(set); i++) {
+		const char *mode = dmcaps_set_mode_name(set, i);
+
+		r = dmcaps_dus_mask_format(dmcaps_set_get_mode(set, mode),
+					   &sizes);
+		if (r < 0)
+			break;
+		fprintf(f, "%s%s(%s)", i ? " " : "", mode, sizes);
+		free(sizes);
+	}
+	if (!r && (flags & DMCAPS_SUMMARY_DUN))
+		fprintf(f, ", DUN %u bytes", dmcaps_set_get_max_dun_bytes(set));
+	if (fclose(f) && !r)
+		r = -ENOMEM;
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*text = buf;
+	return 0;
+}
+
 DMCAPS_EXPORT int dmcaps_set_format(const struct dmcaps_set *set, char **text)
 {
 	char *buf = NULL;

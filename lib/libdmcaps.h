@@ -22,6 +22,7 @@
  *  -EBADMSG    the kernel said something the library cannot parse (a
  *              malformed sysfs value); the log names the file
  *  -ENODATA    the asked-for thing is absent (no inactive table, say)
+ *  -EMEDIUMTYPE  not a device-mapper device where one is needed
  *  -ENOMEM     out of memory
  */
 #ifndef _LIBDMCAPS_H
@@ -133,6 +134,15 @@ bool dmcaps_set_is_unrestricted(const struct dmcaps_set *set);
 int dmcaps_set_parse(struct dmcaps_ctx *ctx, const char *text,
 		     struct dmcaps_set **set);
 int dmcaps_set_format(const struct dmcaps_set *set, char **text);
+
+/*
+ * The form people read: "AES-256-XTS(512,4096) Adiantum(4096)", with
+ * DMCAPS_SUMMARY_DUN ", DUN 8 bytes" after it; "none" for the empty set or
+ * NULL (no inline crypto). malloc()ed; free() it.
+ */
+#define DMCAPS_SUMMARY_DUN	(1u << 0)
+int dmcaps_set_format_summary(const struct dmcaps_set *set, unsigned int flags,
+			      char **text);
 
 /* Data-unit-size mask as a list of sizes: 0x1200 -> "512,4096". */
 int dmcaps_dus_mask_format(uint32_t dus_mask, char **text);
@@ -360,7 +370,7 @@ struct dmcaps_kernel_dev {
  * Asks the kernel about @dev's live or inactive table. -ENOTTY (and the
  * other errors of dmcaps_kernel_caps_available()) when it cannot be asked;
  * -ENODATA when the device has no such table; -ENODEV when it is gone;
- * -EINVAL when @dev is not a DM device; -EBADMSG for an answer the library
+ * -EMEDIUMTYPE when @dev is not a DM device; -EBADMSG for an answer the library
  * cannot parse. Free with dmcaps_kernel_caps_free().
  */
 int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
@@ -380,6 +390,81 @@ dmcaps_kernel_caps_target(const struct dmcaps_kernel_caps *kcaps, size_t idx);
 size_t dmcaps_kernel_caps_dev_count(const struct dmcaps_kernel_caps *kcaps);
 const struct dmcaps_kernel_dev *
 dmcaps_kernel_caps_dev(const struct dmcaps_kernel_caps *kcaps, size_t idx);
+
+/* ------------------------------------------------------------------------ */
+/* Prediction, kernel and sysfs compared                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Three views of a DM device's capabilities can disagree: the library's
+ * prediction from the table, the kernel's answer (DM_CRYPTO_CAPS) and
+ * sysfs. Linux 6.12's sysfs is stale for DM devices by design, and that is
+ * no mismatch: queue/crypto exists only if the device was registered with
+ * capabilities (one that gains them at a later resume has none), and a
+ * device that expands keeps only the modes/<MODE> files it had at
+ * registration (their values follow). Anything else is a MISMATCH: a bug
+ * in the library or in the kernel.
+ */
+enum dmcaps_finding {
+	DMCAPS_FINDING_NONE = 0,	/* the views agree */
+	DMCAPS_FINDING_SYSFS_STALE,	/* sysfs shows part of it, as 6.12 does */
+	DMCAPS_FINDING_MISMATCH,	/* a real disagreement */
+};
+
+#define DMCAPS_NO_TARGET	((size_t)-1)
+
+/* How sysfs's set (@sysfs; NULL: no queue/crypto) relates to what the
+ * queue holds (@queue). */
+enum dmcaps_finding dmcaps_sysfs_view(const struct dmcaps_set *sysfs,
+				      const struct dmcaps_set *queue);
+
+struct dmcaps_comparison;
+struct dmcaps_prediction;
+
+/*
+ * Compares the views of DM device @dev's @kind table: the prediction
+ * @pred of @table (NULL: none made), the kernel's answer @kc (NULL: not
+ * available, a stock kernel) and sysfs, and the kernel's view of each
+ * device below against its sysfs. With @kc the kernel's queue set judges
+ * sysfs; without it, the live table's prediction does. Each finding is
+ * logged: a MISMATCH as a warning, stale sysfs as a verbose message.
+ * -EMEDIUMTYPE when @dev is not a DM device.
+ */
+int dmcaps_compare(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+		   enum dmcaps_table_kind kind, const struct dmcaps_table *table,
+		   const struct dmcaps_prediction *pred,
+		   const struct dmcaps_kernel_caps *kc,
+		   struct dmcaps_comparison **cmp);
+/* The same, reading the table, predicting it and asking the kernel
+ * itself (for helpers that hold nothing yet: udev, initramfs). */
+int dmcaps_compare_device(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+			  enum dmcaps_table_kind kind,
+			  struct dmcaps_comparison **cmp);
+void dmcaps_comparison_free(struct dmcaps_comparison *cmp);
+
+/* Findings in order: sysfs of @dev, the kernel's table, its targets, the
+ * devices below. Text without the device's name ("MISMATCH: ...",
+ * "sysfs is stale: ..."). The device is @dev or one below it; the target
+ * (from 0) is DMCAPS_NO_TARGET unless the finding is about one. */
+size_t dmcaps_comparison_count(const struct dmcaps_comparison *cmp);
+enum dmcaps_finding dmcaps_comparison_kind(const struct dmcaps_comparison *cmp,
+					   size_t idx);
+const char *dmcaps_comparison_text(const struct dmcaps_comparison *cmp,
+				   size_t idx);
+struct dmcaps_dev *dmcaps_comparison_dev(const struct dmcaps_comparison *cmp,
+					 size_t idx);
+size_t dmcaps_comparison_target(const struct dmcaps_comparison *cmp,
+				size_t idx);
+bool dmcaps_comparison_has_mismatch(const struct dmcaps_comparison *cmp);
+
+/*
+ * What @dev's queue exposes as best known, and where that comes from
+ * (@source, may be NULL): "the kernel (DM_CRYPTO_CAPS)"; "the live table
+ * (sysfs is stale)" when 6.12's sysfs shows only part of it; "sysfs".
+ * NULL: no inline crypto.
+ */
+const struct dmcaps_set *dmcaps_comparison_exposed(const struct dmcaps_comparison *cmp,
+						   const char **source);
 
 /* ------------------------------------------------------------------------ */
 /* Prediction and explanation                                               */
@@ -539,8 +624,8 @@ struct dmcaps_verdict;
  * kernels where they pass) KEEPS the device's set, as those kernels do.
  *
  * -ENODEV when @device names a block device that does not exist and is
- * not a possible DM name; -EINVAL when it is a block device that is not a
- * DM device. Touches nothing.
+ * not a possible DM name; -EMEDIUMTYPE when it is a block device that is
+ * not a DM device. Touches nothing.
  */
 int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 		       const struct dmcaps_table *table,

@@ -65,21 +65,6 @@ static bool maps_to_hardware_only(const struct dmcaps_table *table)
 	return true;
 }
 
-/* Whether everything sysfs shows (@s) agrees with the prediction (@p):
- * each mode file's mask and the DUN width. */
-static bool sysfs_agrees(const struct dmcaps_set *s, const struct dmcaps_set *p)
-{
-	size_t i;
-
-	for (i = 0; i < dmcaps_set_mode_count(s); i++) {
-		const char *m = dmcaps_set_mode_name(s, i);
-
-		if (dmcaps_set_get_mode(s, m) != dmcaps_set_get_mode(p, m))
-			return false;
-	}
-	return dmcaps_set_get_max_dun_bytes(s) == dmcaps_set_get_max_dun_bytes(p);
-}
-
 static int fixup_dev(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev, int depth);
 
 static int fixup_table(struct dmcaps_ctx *ctx, const struct dmcaps_table *table,
@@ -128,8 +113,7 @@ static int fixup_dev(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev, int depth)
 	p = dmcaps_prediction_caps(pred);
 	/* Only where the table's set is the queue's for sure. */
 	if (maps_to_hardware_only(table) &&
-	    dmcaps_set_mode_count(p) > dmcaps_set_mode_count(s) &&
-	    sysfs_agrees(s, p) && dmcaps_set_is_superset(p, s)) {
+	    dmcaps_sysfs_view(s, p) == DMCAPS_FINDING_SYSFS_STALE) {
 		err = dmcaps_set_dup(p, &fixed);
 		if (err)
 			goto out;
@@ -397,8 +381,8 @@ static int old_caps(struct dmcaps_ctx *ctx, struct dmcaps_verdict *v,
 				"sysfs and the live table" : "sysfs";
 		return 0;
 	}
-	if (v->live_exact && (!s || (sysfs_agrees(s, p) &&
-				     dmcaps_set_is_superset(p, s)))) {
+	if (v->live_exact &&
+	    dmcaps_sysfs_view(s, p) == DMCAPS_FINDING_SYSFS_STALE) {
 		/* Hardware below does not change: the table's set is the
 		 * queue's, sysfs hides part of it. */
 		dmcaps_set_free(v->old_caps);

@@ -65,15 +65,21 @@ static void print_state(const char *name, const struct dmcaps_load_state *st)
 /*
  * After a successful load: the kernel's own answer for the table just
  * loaded (inactive, or live after --resume), read back with DM_CRYPTO_CAPS
- * and compared with the prediction @pred (NULL when there is none). A new
- * context: the first one's device list predates a device --create made.
+ * and compared with the prediction @pred (NULL when there is none) by
+ * dmcaps_compare(), which says any MISMATCH itself. A new context: the
+ * first one's device list predates a device --create made.
  */
 static void readback(const char *name, bool resumed,
-		     const struct dmcaps_set *pred, enum verdict_format fmt)
+		     const struct dmcaps_prediction *pred,
+		     enum verdict_format fmt)
 {
+	enum dmcaps_table_kind kind = resumed ? DMCAPS_TABLE_LIVE :
+					       DMCAPS_TABLE_INACTIVE;
 	const char *which = resumed ? "live" : "inactive";
+	const char *verb = resumed ? "exposes" : "would expose";
+	struct dmcaps_comparison *cmp = NULL;
 	struct dmcaps_kernel_caps *kc = NULL;
-	const struct dmcaps_set *kt = NULL;
+	const struct dmcaps_set *pset = pred ? dmcaps_prediction_caps(pred) : NULL;
 	struct dmcaps_ctx *ctx;
 	struct dmcaps_dev *dev;
 	char *k = NULL, *p = NULL, *ktext = NULL, *ptext = NULL;
@@ -87,28 +93,27 @@ static void readback(const char *name, bool resumed,
 	library_log_demote_errors(true);
 	r = dmcaps_dev_lookup(ctx, name, &dev);
 	if (!r)
-		r = dmcaps_kernel_caps_read(ctx, dev, resumed ? DMCAPS_TABLE_LIVE :
-					    DMCAPS_TABLE_INACTIVE, &kc);
+		r = dmcaps_kernel_caps_read(ctx, dev, kind, &kc);
 	library_log_demote_errors(false);
+	if (!r && dmcaps_compare(ctx, dev, kind, NULL, pred, kc, &cmp) < 0)
+		cmp = NULL;
 
-	if (pred) {
-		caps_format_summary(pred, &p);
-		caps_format_text(pred, &ptext);
+	if (pset) {
+		caps_format_summary(pset, &p);
+		caps_format_text(pset, &ptext);
 	}
 	if (!r) {
-		kt = dmcaps_kernel_caps_table(kc);
-		caps_format_summary(kt, &k);
-		caps_format_text(kt, &ktext);
+		caps_format_summary(dmcaps_kernel_caps_table(kc), &k);
+		caps_format_text(dmcaps_kernel_caps_table(kc), &ktext);
 		match = !pred ? "no prediction" :
-			dmcaps_set_equal(pred, kt) ? "yes" : "no";
+			dmcaps_comparison_has_mismatch(cmp) ? "no" : "yes";
 	} else {
 		match = "unavailable";
 	}
 
-	if (fmt == VERDICT_PAIRS) {
+	if (fmt == VERDICT_PAIRS)
 		printf("LOADED=\"%s\" KERNEL=\"%s\" PREDICTED=\"%s\" MATCH=\"%s\"\n",
 		       which, ktext ? ktext : "", ptext ? ptext : "", match);
-	}
 	if (r == -ENOTTY) {
 		log_verbose("%s: the %s table's capabilities cannot be read back: "
 			    "this kernel has no DM_CRYPTO_CAPS ioctl%s%s", name,
@@ -120,25 +125,18 @@ static void readback(const char *name, bool resumed,
 	} else if (r < 0) {
 		log_err("%s: warning: cannot read the %s table's capabilities back: %s",
 			name, which, cause_from_errno(r));
-	} else if (pred && !dmcaps_set_equal(pred, kt)) {
-		log_err("%s: warning: MISMATCH: the kernel says the %s table %s %s; "
-			"dmcaps predicted %s", name, which,
-			resumed ? "exposes" : "would expose", k ? k : "?",
-			p ? p : "?");
-		if (fmt == VERDICT_TEXT)
-			printf("%s: %s table loaded; the kernel says it %s %s "
-			       "(MISMATCH: predicted %s)\n", name, which,
-			       resumed ? "exposes" : "would expose", k ? k : "?",
-			       p ? p : "?");
 	} else if (fmt == VERDICT_TEXT) {
-		printf("%s: %s table loaded; the kernel says it %s %s%s\n", name,
-		       which, resumed ? "exposes" : "would expose", k ? k : "?",
-		       pred ? " (as predicted)" : "");
+		printf("%s: %s table loaded; the kernel says it %s %s%s%s%s\n",
+		       name, which, verb, k ? k : "?",
+		       !pred ? "" : !strcmp(match, "yes") ? " (as predicted)" :
+		       " (MISMATCH: predicted ", !pred || !strcmp(match, "yes") ?
+		       "" : p ? p : "?", !pred || !strcmp(match, "yes") ? "" : ")");
 	}
 	free(k);
 	free(p);
 	free(ktext);
 	free(ptext);
+	dmcaps_comparison_free(cmp);
 	dmcaps_kernel_caps_free(kc);
 	dmcaps_free(ctx);
 }
@@ -250,7 +248,7 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	}
 	lr = dmcaps_load(ctx, name, table, flags, &st);
 	if (!lr) {
-		readback(name, st.resumed, v ? dmcaps_verdict_new_caps(v) : NULL,
+		readback(name, st.resumed, v ? dmcaps_verdict_prediction(v) : NULL,
 			 fmt);
 		r = 0;
 		goto out;

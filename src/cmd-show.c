@@ -132,25 +132,14 @@ static void set_caps_columns(struct show *s, struct libscols_line *ln,
 }
 
 
-/* Prediction and kernel disagree: a bug in one of them, never hidden. */
-static void why_mismatch(struct show *s, struct stack_node *n,
-			 struct cell *why, const struct dmcaps_set *pred,
-			 const struct dmcaps_set *exposed)
+void show_findings(struct show *s, struct cell *why,
+		   const struct dmcaps_comparison *cmp)
 {
-	char *p = NULL, *e = NULL, *line = NULL;
+	size_t i;
 
-	caps_format_summary(pred, &p);
-	caps_format_summary(exposed, &e);
-	if (asprintf(&line, "MISMATCH: the live table should expose %s; "
-		     "the kernel exposes %s", p ? p : "?", e ? e : "?") > 0) {
-		cell_add(s, why, line);
-		if (!n->mismatch_warned)
-			log_err("%s: warning: %s", stack_dev_name(n->dev), line);
-		n->mismatch_warned = true;
-		free(line);
-	}
-	free(p);
-	free(e);
+	for (i = 0; i < dmcaps_comparison_count(cmp); i++)
+		if (dmcaps_comparison_target(cmp, i) == DMCAPS_NO_TARGET)
+			cell_add(s, why, dmcaps_comparison_text(cmp, i));
 }
 
 /* The reasons of a prediction, cut after SHOW_REASONS in the tree unless
@@ -205,33 +194,25 @@ static void changes_of(struct show *s, struct cell *c,
 	}
 }
 
-/* KERNEL and MISMATCH of a target row: does the kernel agree it passes? */
+/* KERNEL of a target row, and the comparison's findings about it. */
 static void target_kernel(struct show *s, struct libscols_line *tl,
-			  struct cell *why, const struct dmcaps_target *t,
-			  const struct dmcaps_kernel_target *kt)
+			  struct cell *why, size_t idx,
+			  const struct dmcaps_kernel_target *kt,
+			  const struct dmcaps_comparison *cmp)
 {
-	enum dmcaps_passes p = dmcaps_target_passes(t);
-	char *line;
+	size_t i;
 
-	if (!kt)
-		return;
-	out_set(&s->out, tl, COL_KERNEL, kt->passes ? "yes" : "no");
-	if (kt->passes == (p == DMCAPS_PASSES_YES) &&
-	    !strcmp(kt->type, dmcaps_target_type(t)))
-		return;
-	if (asprintf(&line, "MISMATCH: the kernel says its %s target %s "
-		     "inline crypto", kt->type,
-		     kt->passes ? "passes" : "does not pass") > 0) {
-		cell_add(s, why, line);
-		log_err("%s: warning: target %s: %s", s->dm_name ? s->dm_name : "?",
-			dmcaps_target_type(t), line);
-		free(line);
-	}
+	if (kt)
+		out_set(&s->out, tl, COL_KERNEL, kt->passes ? "yes" : "no");
+	for (i = 0; i < dmcaps_comparison_count(cmp); i++)
+		if (dmcaps_comparison_target(cmp, i) == idx)
+			cell_add(s, why, dmcaps_comparison_text(cmp, i));
 }
 
 void show_add_targets(struct show *s, struct libscols_line *ln,
 		      const struct dmcaps_table *table,
 		      const struct dmcaps_kernel_caps *kc,
+		      const struct dmcaps_comparison *cmp,
 		      const struct dmcaps_verdict *v,
 		      const dev_t *path, int depth)
 {
@@ -243,7 +224,7 @@ void show_add_targets(struct show *s, struct libscols_line *ln,
 	size_t i, j, n = dmcaps_table_target_count(table);
 
 	/* A kernel answer for another number of targets is compared as a
-	 * whole by show_kernel_table(), not target by target. */
+	 * whole by dmcaps_compare(), not target by target. */
 	if (kc && dmcaps_kernel_caps_target_count(kc) != n)
 		kc = NULL;
 	for (i = 0; i < n; i++) {
@@ -273,8 +254,8 @@ void show_add_targets(struct show *s, struct libscols_line *ln,
 		out_set(&s->out, tl, COL_PASSES,
 			(unsigned)p <= DMCAPS_PASSES_UNKNOWN_TYPE ?
 			passes[p] : "unknown");
-		target_kernel(s, tl, &why,  t,
-			      kc ? dmcaps_kernel_caps_target(kc, i) : NULL);
+		target_kernel(s, tl, &why, i,
+			      kc ? dmcaps_kernel_caps_target(kc, i) : NULL, cmp);
 		if (v)
 			changes_of(s, &changes, v, i, NULL);
 		cell_close(s, &why, tl, COL_WHY);
@@ -338,9 +319,9 @@ static bool why_no_table(struct show *s, struct stack_node *n,
 static void add_dm(struct show *s, struct libscols_line *ln,
 		   struct stack_node *n, dev_t *path, int depth)
 {
-	struct dmcaps_prediction *pred;
+	struct dmcaps_prediction *pred = NULL;
 	struct dmcaps_kernel_caps *kc = NULL;
-	const struct dmcaps_set *exposed, *pset = NULL;
+	const struct dmcaps_set *pset = NULL;
 	struct dmcaps_table *table;
 	struct cell why;
 	char *text = NULL;
@@ -363,13 +344,16 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 		    !caps_format_text(pset, &text))
 			out_set(&s->out, ln, COL_PREDICTED, text);
 		free(text);
-
-		if (stack_caps(&s->st, n, &exposed) >= 0 &&
-		    !dmcaps_set_equal(pset, exposed))
-			why_mismatch(s, n, &why, pset, exposed);
 	}
 	kr = stack_kernel_caps(&s->st, n, &kc);
-	show_kernel_table(s, ln, &why, kr, kc, pset, table, "live");
+	show_kernel_table(s, ln, &why, kr, kc);
+	/* Prediction, kernel and sysfs compared once per device (the
+	 * library says each finding once). */
+	if (!n->cmp && dmcaps_compare(s->ctx, n->dev, DMCAPS_TABLE_LIVE, table,
+				      r >= 0 ? pred : NULL, kr ? NULL : kc,
+				      &n->cmp) == -ENOMEM)
+		fail(s, -ENOMEM);
+	show_findings(s, &why, n->cmp);
 	if (r >= 0)
 		why_reasons(s, &why, pred);
 
@@ -386,7 +370,8 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 	}
 	path[depth] = dmcaps_dev_devno(n->dev);
 	s->dm_name = stack_dev_name(n->dev);
-	show_add_targets(s, ln, table, kc, NULL, path, depth + 1);
+	show_add_targets(s, ln, table, kr ? NULL : kc, n->cmp, NULL, path,
+			 depth + 1);
 out:
 	cell_close(s, &why, ln, COL_WHY);
 }

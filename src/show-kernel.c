@@ -45,52 +45,11 @@ static char *summary(const struct dmcaps_set *set)
 	return text;
 }
 
-/* Per device under the table: what the kernel says it offers against
- * what sysfs shows. */
-static void compare_devs(struct show *s, struct cell *why,
-			 const struct dmcaps_kernel_caps *kc)
-{
-	size_t i, j, n = dmcaps_kernel_caps_dev_count(kc);
-
-	for (i = 0; i < n; i++) {
-		const struct dmcaps_kernel_dev *kd = dmcaps_kernel_caps_dev(kc, i);
-		const struct dmcaps_set *sys;
-		struct dmcaps_dev *dev;
-		struct stack_node *node;
-		char *k, *y;
-
-		/* A device used by several targets: compared once. */
-		for (j = 0; j < i; j++)
-			if (dmcaps_kernel_caps_dev(kc, j)->devno == kd->devno)
-				break;
-		if (j < i)
-			continue;
-		if (dmcaps_dev_lookup_devno(s->ctx, kd->devno, &dev) < 0 ||
-		    !(node = stack_node(&s->st, dev)) ||
-		    stack_caps(&s->st, node, &sys) < 0)
-			continue;	/* said where the device is shown */
-		if (!sys && dmcaps_set_is_empty(kd->caps))
-			continue;
-		if (sys && dmcaps_set_equal(sys, kd->caps))
-			continue;
-		k = summary(kd->caps);
-		y = summary(sys);
-		mismatch(s, why, "the kernel sees %s offering %s; sysfs shows %s",
-			 stack_dev_name(dev), k ? k : "?", y ? y : "?");
-		free(k);
-		free(y);
-	}
-}
-
 void show_kernel_table(struct show *s, struct libscols_line *ln,
 		       struct cell *why, int r,
-		       const struct dmcaps_kernel_caps *kc,
-		       const struct dmcaps_set *pred,
-		       const struct dmcaps_table *table, const char *which)
+		       const struct dmcaps_kernel_caps *kc)
 {
-	const struct dmcaps_set *ktable;
-	char *text = NULL, *k, *p;
-	size_t i, n;
+	char *text = NULL;
 
 	switch (r) {
 	case 0:
@@ -108,43 +67,9 @@ void show_kernel_table(struct show *s, struct libscols_line *ln,
 		cell_add(s, why, "the kernel's answer (DM_CRYPTO_CAPS) unreadable");
 		return;
 	}
-
-	ktable = dmcaps_kernel_caps_table(kc);
-	if (!caps_format_text(ktable, &text))
+	if (!caps_format_text(dmcaps_kernel_caps_table(kc), &text))
 		out_set(&s->out, ln, COL_KERNEL, text);
 	free(text);
-
-	if (pred && !dmcaps_set_equal(pred, ktable)) {
-		k = summary(ktable);
-		p = summary(pred);
-		mismatch(s, why, "the kernel computes %s for the %s table; "
-			 "dmcaps predicts %s", k ? k : "?", which, p ? p : "?");
-		free(k);
-		free(p);
-	}
-
-	n = dmcaps_table_target_count(table);
-	if (dmcaps_kernel_caps_target_count(kc) != n) {
-		mismatch(s, why, "the kernel's %s table has %zu targets; "
-			 "the table read has %zu", which,
-			 dmcaps_kernel_caps_target_count(kc), n);
-	} else {
-		for (i = 0; i < n; i++) {
-			const struct dmcaps_kernel_target *kt =
-				dmcaps_kernel_caps_target(kc, i);
-			const struct dmcaps_target *t = dmcaps_table_target(table, i);
-
-			if (kt->start != dmcaps_target_start(t) ||
-			    kt->length != dmcaps_target_length(t))
-				mismatch(s, why, "target %zu: the kernel has "
-					 "sectors %ju+%ju, the table read %ju+%ju",
-					 i + 1, (uintmax_t)kt->start,
-					 (uintmax_t)kt->length,
-					 (uintmax_t)dmcaps_target_start(t),
-					 (uintmax_t)dmcaps_target_length(t));
-		}
-	}
-	compare_devs(s, why, kc);
 }
 
 /* ---- show --inactive ---------------------------------------------------- */
@@ -217,6 +142,7 @@ static void inactive_one(struct show *s, struct dmcaps_dev *dev)
 {
 	struct stack_node *n = stack_node(&s->st, dev);
 	struct dmcaps_kernel_caps *kc = NULL;
+	struct dmcaps_comparison *cmp = NULL;
 	struct dmcaps_verdict *v = NULL;
 	struct dmcaps_table *table = NULL;
 	const struct dmcaps_set *pset;
@@ -292,7 +218,12 @@ static void inactive_one(struct show *s, struct dmcaps_dev *dev)
 				"ioctl; showing the prediction");
 		s->nokernel_reported = true;
 	}
-	show_kernel_table(s, ln, &why, kr, kc, pset, table, "inactive");
+	show_kernel_table(s, ln, &why, kr, kc);
+	if (dmcaps_compare(s->ctx, dev, DMCAPS_TABLE_INACTIVE, table,
+			   dmcaps_verdict_prediction(v), kr ? NULL : kc,
+			   &cmp) == -ENOMEM)
+		show_fail(s, -ENOMEM);
+	show_findings(s, &why, cmp);
 	if (!kr) {
 		const struct dmcaps_set *kq = dmcaps_kernel_caps_queue(kc);
 
@@ -318,8 +249,9 @@ static void inactive_one(struct show *s, struct dmcaps_dev *dev)
 	cell_close(s, &changes, ln, COL_CHANGES);
 	cell_close(s, &why, ln, COL_WHY);
 
-	show_add_targets(s, ln, table, kr ? NULL : kc, v, path, 1);
+	show_add_targets(s, ln, table, kr ? NULL : kc, cmp, v, path, 1);
 out:
+	dmcaps_comparison_free(cmp);
 	dmcaps_kernel_caps_free(kc);
 	dmcaps_verdict_free(v);
 	dmcaps_table_free(table);

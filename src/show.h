@@ -54,26 +54,29 @@ struct libscols_line *show_add_device(struct show *s,
 				      int depth);
 
 /* Target rows of @table under @ln, each with its devices. @kc, when not
- * NULL, is the kernel's answer for the same table (KERNEL cells and
- * MISMATCH lines); @v, when not NULL, the verdict of resuming it (the
- * losses each target and each device causes, in CHANGES). */
+ * NULL, is the kernel's answer for the same table (KERNEL cells); @cmp,
+ * when not NULL, its comparison (a target's MISMATCH lines); @v, when not
+ * NULL, the verdict of resuming it (the losses each target and each
+ * device causes, in CHANGES). */
 void show_add_targets(struct show *s, struct libscols_line *ln,
 		      const struct dmcaps_table *table,
 		      const struct dmcaps_kernel_caps *kc,
+		      const struct dmcaps_comparison *cmp,
 		      const struct dmcaps_verdict *v,
 		      const dev_t *path, int depth);
 
+/* The findings of @cmp about the device itself (not one target) as WHY
+ * lines. */
+void show_findings(struct show *s, struct cell *why,
+		   const struct dmcaps_comparison *cmp);
+
 /* ---- show-kernel.c ------------------------------------------------------ */
 
-/* The KERNEL cell of a DM device, and the MISMATCH lines when the
- * kernel's answer @kc (r: how reading it went) disagrees with the
- * prediction @pred, with @table's targets, or with sysfs about the devices
- * below. @which: "live" or "inactive". */
+/* The KERNEL cell of a DM device from the kernel's answer @kc (r: how
+ * reading it went); a WHY line when it could not be read. */
 void show_kernel_table(struct show *s, struct libscols_line *ln,
 		       struct cell *why, int r,
-		       const struct dmcaps_kernel_caps *kc,
-		       const struct dmcaps_set *pred,
-		       const struct dmcaps_table *table, const char *which);
+		       const struct dmcaps_kernel_caps *kc);
 
 /* dmcaps show --inactive DEVICE... */
 void show_inactive(struct show *s, int argc, const char **argv);

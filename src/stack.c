@@ -63,6 +63,7 @@ void stack_free(struct stack *st)
 		dmcaps_prediction_free(st->nodes[i]->pred);
 		dmcaps_table_free(st->nodes[i]->table);
 		dmcaps_kernel_caps_free(st->nodes[i]->kcaps);
+		dmcaps_comparison_free(st->nodes[i]->cmp);
 		free(st->nodes[i]);
 	}
 	free(st->nodes);

@@ -31,6 +31,9 @@ struct stack_node {
 	int kcaps_r;
 	struct dmcaps_kernel_caps *kcaps;	/* the stack's: live table */
 
+	/* dmcaps_compare() of the live table, made (and logged) once. */
+	struct dmcaps_comparison *cmp;
+
 	bool under_dm;		/* some listed DM live table maps to it */
 
 	/* For the command walking the stack: a device appears as often as
@@ -38,7 +41,6 @@ struct stack_node {
 	bool shown;
 	bool caps_warned;
 	bool table_warned;
-	bool mismatch_warned;
 };
 
 struct stack {
