@@ -43,6 +43,7 @@ DMCAPS_EXPORT int dmcaps_init(struct dmcaps_ctx **ctx, const char *sysroot)
 		return -ENOMEM;
 	}
 	c->running_system = !strcmp(c->sysroot, "/");
+	c->control_fd = -1;
 	*ctx = c;
 	return 0;
 }
@@ -54,6 +55,8 @@ DMCAPS_EXPORT void dmcaps_free(struct dmcaps_ctx *ctx)
 	dmcaps_devs_free(ctx);
 	dmcaps_tversions_free(ctx);
 	dmcaps_kcaps_free_ctx(ctx);
+	dmcaps_targets_free_ctx(ctx);
+	dmcaps_control_close(ctx);
 	free(ctx->sysroot);
 	free(ctx);
 }

@@ -1,7 +1,20 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Block devices: the list from <sysroot>/sys/class/block, lookups by the
- * specifications users write, and the per-device capability cache.
+ * Block devices: lookups by the specifications users write, the list from
+ * <sysroot>/sys/class/block, and the per-device capability cache.
+ *
+ * Only what is asked is resolved: a lookup reads the attributes of the one
+ * device it names (through /sys/dev/block/MAJ:MIN, /sys/class/block/KNAME,
+ * or DM_DEV_STATUS for a DM name), not those of every block device of the
+ * system, so that `dmcaps show DEV` or a boot-time check costs the same with
+ * ten devices as with thousands. Every device met is kept for the life of
+ * the context, indexed by number, kernel name and DM name, and so is every
+ * specification resolved: a table naming the same device on 10,000 lines
+ * stat()s it once. The whole list is read only for dmcaps_dev_list(); on
+ * the running system its DM devices come from one DM_LIST_DEVICES ioctl
+ * instead of two sysfs reads each (without the privilege for it, from sysfs).
+ * A context is a snapshot: devices added later are found, devices already
+ * met are not read again.
  *
  * A fixture sysroot has no device nodes, so paths are mapped to devices
  * through sysfs there: /dev/mapper/NAME is the DM device whose dm/name is
@@ -44,16 +57,103 @@ static void dev_free(struct dmcaps_dev *dev)
 	free(dev);
 }
 
+static bool match_devno(const void *val, const void *key)
+{
+	return ((const struct dmcaps_dev *)val)->devno == *(const dev_t *)key;
+}
+
+static bool match_kname(const void *val, const void *key)
+{
+	return !strcmp(((const struct dmcaps_dev *)val)->kname, key);
+}
+
+static bool match_dm_name(const void *val, const void *key)
+{
+	const struct dmcaps_dev *dev = val;
+
+	return dev->dm_name && !strcmp(dev->dm_name, key);
+}
+
+struct spec_memo {
+	struct dmcaps_dev *dev;
+	char spec[];
+};
+
+static bool match_spec(const void *val, const void *key)
+{
+	return !strcmp(((const struct spec_memo *)val)->spec, key);
+}
+
 void dmcaps_devs_free(struct dmcaps_ctx *ctx)
 {
 	size_t i;
 
-	for (i = 0; i < ctx->ndevs; i++)
-		dev_free(ctx->devs[i]);
+	for (i = 0; i < ctx->nknown; i++)
+		dev_free(ctx->known[i]);
+	free(ctx->known);
+	ctx->known = NULL;
+	ctx->nknown = 0;
+	for (i = 0; i < ctx->specs.cap; i++)
+		free(ctx->specs.slots[i].val);
+	dmcaps_index_free(&ctx->specs);
+	dmcaps_index_free(&ctx->by_devno);
+	dmcaps_index_free(&ctx->by_kname);
+	dmcaps_index_free(&ctx->by_dm_name);
 	free(ctx->devs);
 	ctx->devs = NULL;
 	ctx->ndevs = 0;
 	ctx->devs_read = false;
+}
+
+struct dmcaps_dev *dmcaps_dev_known(struct dmcaps_ctx *ctx, dev_t devno)
+{
+	return dmcaps_index_get(&ctx->by_devno, dmcaps_hash_u64(devno),
+				match_devno, &devno);
+}
+
+/*
+ * Makes @dev (just read) known to the context; *out is the context's device
+ * of that number, @dev itself or one met before (then @dev is freed).
+ * Consumes @dev in every case.
+ */
+static int dev_register(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+			struct dmcaps_dev **out)
+{
+	struct dmcaps_dev **known;
+	int err;
+
+	*out = dmcaps_dev_known(ctx, dev->devno);
+	if (*out) {
+		dev_free(dev);
+		return 0;
+	}
+	/* Doubling at each power of two: amortized constant. */
+	if (!(ctx->nknown & (ctx->nknown - 1))) {
+		known = realloc(ctx->known, (ctx->nknown ? 2 * ctx->nknown : 16) *
+				sizeof(*known));
+		if (!known) {
+			dev_free(dev);
+			return -ENOMEM;
+		}
+		ctx->known = known;
+	}
+	known = ctx->known;
+	/* Owned by the context from here on, even if indexing fails. */
+	known[ctx->nknown++] = dev;
+	err = dmcaps_index_put(&ctx->by_devno, dmcaps_hash_u64(dev->devno), dev);
+	if (!err && !dmcaps_index_get(&ctx->by_kname, dmcaps_hash_str(dev->kname),
+				      match_kname, dev->kname))
+		err = dmcaps_index_put(&ctx->by_kname,
+				       dmcaps_hash_str(dev->kname), dev);
+	if (!err && dev->dm_name &&
+	    !dmcaps_index_get(&ctx->by_dm_name, dmcaps_hash_str(dev->dm_name),
+			      match_dm_name, dev->dm_name))
+		err = dmcaps_index_put(&ctx->by_dm_name,
+				       dmcaps_hash_str(dev->dm_name), dev);
+	if (err)
+		return err;
+	*out = dev;
+	return 0;
 }
 
 /* Reads <class_dir>/<name>/<file>; *text NULL when absent. */
@@ -138,8 +238,24 @@ static char *partition_parent_guess(const char *name)
 	return len ? strndup(name, len) : NULL;
 }
 
+/*
+ * Reads the device @name of @class_dir. @dm_listed: the DM devices are
+ * known already (DM_LIST_DEVICES), so a device not named dm-N is none and
+ * has no dm/ directory to look for.
+ */
+/* Whether @class_dir has a device @name (a disk sysfs placed a
+ * partition under). */
+static bool parent_exists(const char *class_dir, const char *name)
+{
+	char *path = dmcaps_strdup_printf("%s/%s/dev", class_dir, name);
+	bool r = path && !access(path, F_OK);
+
+	free(path);
+	return r;
+}
+
 static int dev_read(struct dmcaps_ctx *ctx, const char *class_dir,
-		    const char *name, struct dmcaps_dev **out)
+		    const char *name, bool dm_listed, struct dmcaps_dev **out)
 {
 	struct dmcaps_dev *dev;
 	char *text = NULL, *p;
@@ -181,10 +297,19 @@ static int dev_read(struct dmcaps_ctx *ctx, const char *class_dir,
 	if (!err && text) {
 		dev->is_partition = true;
 		dev->parent = partition_parent(class_dir, name);
+		if (!dev->parent || !parent_exists(class_dir, dev->parent)) {
+			free(dev->parent);
+			dev->parent = partition_parent_guess(name);
+			dev->parent_guessed = true;
+			log_dbg(ctx, "Partition %s: parent disk guessed as %s.",
+				name, dev->parent ?: "(none)");
+		}
 	}
 	free(text);
 	text = NULL;
 
+	if (dm_listed)
+		goto done;
 	err = read_attr(class_dir, name, "dm/name", &dev->dm_name);
 	if (err == -ENOMEM)
 		goto enomem;
@@ -200,11 +325,52 @@ static int dev_read(struct dmcaps_ctx *ctx, const char *class_dir,
 			dev->dm_uuid = NULL;
 		}
 	}
+done:
 	*out = dev;
 	return 0;
 enomem:
 	dev_free(dev);
 	return -ENOMEM;
+}
+
+/* A DM device as the kernel's DM list names it: kernel name dm-MINOR
+ * (drivers/md/dm.c), no sysfs read needed. */
+static int dm_dev_new(dev_t devno, const char *name, const char *uuid,
+		      struct dmcaps_dev **out)
+{
+	struct dmcaps_dev *dev = calloc(1, sizeof(*dev));
+
+	*out = NULL;
+	if (!dev)
+		return -ENOMEM;
+	dev->devno = devno;
+	dev->kname = dmcaps_strdup_printf("dm-%u", minor(devno));
+	dev->path = dmcaps_strdup_printf("/dev/dm-%u", minor(devno));
+	dev->dm_name = strdup(name);
+	dev->dm_uuid = uuid ? strdup(uuid) : NULL;
+	if (!dev->kname || !dev->path || !dev->dm_name || (uuid && !dev->dm_uuid)) {
+		dev_free(dev);
+		return -ENOMEM;
+	}
+	dm_unmangle(dev->dm_name);
+	if (dev->dm_uuid)
+		dm_unmangle(dev->dm_uuid);
+	*out = dev;
+	return 0;
+}
+
+static int dm_entry_register(struct dmcaps_ctx *ctx, dev_t devno,
+			     const char *name, const char *uuid, void *arg)
+{
+	struct dmcaps_dev *dev, **found = arg;
+	int err;
+
+	err = dm_dev_new(devno, name, uuid, &dev);
+	if (!err)
+		err = dev_register(ctx, dev, &dev);
+	if (!err && found)
+		*found = dev;
+	return err;
 }
 
 static int kname_cmp(const void *a, const void *b)
@@ -215,10 +381,22 @@ static int kname_cmp(const void *a, const void *b)
 	return strverscmp(da->kname, db->kname);
 }
 
+/* dm-N with N a decimal number: the only kernel names DM devices have. */
+static bool is_dm_kname(const char *name)
+{
+	if (strncmp(name, "dm-", 3) || !name[3])
+		return false;
+	for (name += 3; *name; name++)
+		if (!isdigit((unsigned char)*name))
+			return false;
+	return true;
+}
+
 static int devs_load(struct dmcaps_ctx *ctx)
 {
 	struct dmcaps_dev **devs = NULL, **n, *dev;
-	size_t ndevs = 0, i;
+	size_t ndevs = 0, cap = 0;
+	bool dm_listed = false;
 	struct dirent *de;
 	char *class_dir;
 	DIR *d;
@@ -237,29 +415,53 @@ static int devs_load(struct dmcaps_ctx *ctx)
 		free(class_dir);
 		return err;
 	}
+	/* Every DM device, its name and uuid, in one ioctl (root only). */
+	if (ctx->running_system && dmcaps_dm_present(ctx)) {
+		err = dmcaps_dm_list(ctx, dm_entry_register, NULL);
+		if (err == -ENOMEM)
+			goto out;
+		dm_listed = !err;
+		if (err)
+			log_dbg(ctx, "DM devices from sysfs: DM_LIST_DEVICES: %s.",
+				strerror(-err));
+		err = 0;
+	}
 	/* One pass: every attribute the library needs is read here. */
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		err = dev_read(ctx, class_dir, de->d_name, &dev);
-		if (err)
-			break;
-		if (!dev)
-			continue;
-		n = realloc(devs, (ndevs + 1) * sizeof(*devs));
-		if (!n) {
-			dev_free(dev);
-			err = -ENOMEM;
-			break;
+		dev = NULL;
+		if (dm_listed && is_dm_kname(de->d_name))
+			dev = dmcaps_index_get(&ctx->by_kname,
+					       dmcaps_hash_str(de->d_name),
+					       match_kname, de->d_name);
+		if (!dev) {
+			/* A dm-N created since the list: read it all. */
+			err = dev_read(ctx, class_dir, de->d_name,
+				       dm_listed && !is_dm_kname(de->d_name), &dev);
+			if (err)
+				break;
+			if (!dev)
+				continue;
+			err = dev_register(ctx, dev, &dev);
+			if (err)
+				break;
 		}
-		devs = n;
+		if (ndevs == cap) {
+			cap = cap ? 2 * cap : 64;
+			n = realloc(devs, cap * sizeof(*devs));
+			if (!n) {
+				err = -ENOMEM;
+				break;
+			}
+			devs = n;
+		}
 		devs[ndevs++] = dev;
 	}
+out:
 	closedir(d);
 	free(class_dir);
 	if (err) {
-		for (i = 0; i < ndevs; i++)
-			dev_free(devs[i]);
 		free(devs);
 		return err;
 	}
@@ -268,30 +470,68 @@ static int devs_load(struct dmcaps_ctx *ctx)
 	ctx->devs = devs;
 	ctx->ndevs = ndevs;
 	ctx->devs_read = true;
-
-	/* Partitions whose parent the sysfs layout did not reveal. */
-	for (i = 0; i < ndevs; i++) {
-		dev = devs[i];
-		if (!dev->is_partition)
-			continue;
-		if (dev->parent && dmcaps_dev_find_kname(ctx, dev->parent))
-			continue;
-		free(dev->parent);
-		dev->parent = partition_parent_guess(dev->kname);
-		log_dbg(ctx, "Partition %s: parent disk guessed as %s.",
-			dev->kname, dev->parent ?: "(none)");
-	}
 	return 0;
+}
+
+/* Whether <sysroot>/sys/dev/block leads from numbers to devices (always on
+ * a running system; fixture trees may hold only sys/block). */
+static bool have_sys_dev_block(struct dmcaps_ctx *ctx)
+{
+	char *dir;
+	struct stat st;
+
+	if (!ctx->sys_dev_block) {
+		dir = dmcaps_root_path(ctx, "/sys/dev/block");
+		ctx->sys_dev_block = dir && !stat(dir, &st) &&
+				     S_ISDIR(st.st_mode) ? 1 : -1;
+		free(dir);
+	}
+	return ctx->sys_dev_block > 0;
+}
+
+/* The device @kname of <sysroot>/sys/class/block, read and registered. */
+static int read_kname(struct dmcaps_ctx *ctx, const char *kname,
+		      struct dmcaps_dev **out)
+{
+	struct dmcaps_dev *dev;
+	char *class_dir;
+	int err;
+
+	*out = NULL;
+	if (!*kname || strchr(kname, '/') || !strcmp(kname, ".") ||
+	    !strcmp(kname, ".."))
+		return 0;
+	class_dir = dmcaps_root_path(ctx, "/sys/class/block");
+	if (!class_dir)
+		return -ENOMEM;
+	err = dev_read(ctx, class_dir, kname, false, &dev);
+	free(class_dir);
+	if (err || !dev)
+		return err;
+	return dev_register(ctx, dev, out);
 }
 
 struct dmcaps_dev *dmcaps_dev_find_kname(struct dmcaps_ctx *ctx, const char *kname)
 {
-	size_t i;
+	struct dmcaps_dev *dev;
 
-	for (i = 0; i < ctx->ndevs; i++)
-		if (!strcmp(ctx->devs[i]->kname, kname))
-			return ctx->devs[i];
-	return NULL;
+	dev = dmcaps_index_get(&ctx->by_kname, dmcaps_hash_str(kname),
+			       match_kname, kname);
+	if (dev || ctx->devs_read)
+		return dev;
+	if (read_kname(ctx, kname, &dev))
+		return NULL;
+	return dev;
+}
+
+/* Characters libdevmapper's "auto" mangling leaves as they are. */
+static bool dm_name_plain(const char *name)
+{
+	for (; *name; name++)
+		if (!isalnum((unsigned char)*name) &&
+		    !strchr("#+-.:=@_", *name))
+			return false;
+	return true;
 }
 
 /* @name unmangled or mangled ("my vol" or "my\x20vol"). */
@@ -299,27 +539,62 @@ struct dmcaps_dev *dmcaps_dev_find_dm_name(struct dmcaps_ctx *ctx, const char *n
 {
 	struct dmcaps_dev *found = NULL;
 	char *plain;
-	size_t i;
+	int err;
 
 	plain = strdup(name);
 	if (!plain)
 		return NULL;
 	dm_unmangle(plain);
-	for (i = 0; i < ctx->ndevs && !found; i++)
-		if (ctx->devs[i]->dm_name && !strcmp(ctx->devs[i]->dm_name, plain))
-			found = ctx->devs[i];
+	found = dmcaps_index_get(&ctx->by_dm_name, dmcaps_hash_str(plain),
+				 match_dm_name, plain);
+	if (found || ctx->devs_read)
+		goto out;
+	/*
+	 * A name libdm leaves unmangled is the kernel's name of the device:
+	 * one DM_DEV_STATUS answers (a hash lookup in the kernel). Another
+	 * spelling, or no privilege for the ioctl: compare with every
+	 * device's unmangled name, from the list.
+	 */
+	err = -ENOTSUP;
+	if (ctx->running_system && dm_name_plain(name)) {
+		err = dmcaps_dm_by_name(ctx, name, dm_entry_register, &found);
+		if (err == -ENODEV)
+			goto out;
+	}
+	if (err && !found && !devs_load(ctx))
+		found = dmcaps_index_get(&ctx->by_dm_name, dmcaps_hash_str(plain),
+					 match_dm_name, plain);
+out:
 	free(plain);
 	return found;
 }
 
-static struct dmcaps_dev *find_devno(struct dmcaps_ctx *ctx, dev_t devno)
+struct dmcaps_dev *dmcaps_dev_find_devno(struct dmcaps_ctx *ctx, dev_t devno)
 {
-	size_t i;
+	struct dmcaps_dev *dev = dmcaps_dev_known(ctx, devno);
+	char *rel, *link, *real, *kname;
 
-	for (i = 0; i < ctx->ndevs; i++)
-		if (ctx->devs[i]->devno == devno)
-			return ctx->devs[i];
-	return NULL;
+	if (dev || ctx->devs_read)
+		return dev;
+	if (!have_sys_dev_block(ctx)) {
+		if (devs_load(ctx))
+			return NULL;
+		return dmcaps_dev_known(ctx, devno);
+	}
+	rel = dmcaps_strdup_printf("/sys/dev/block/%u:%u", major(devno),
+				   minor(devno));
+	link = rel ? dmcaps_root_path(ctx, rel) : NULL;
+	free(rel);
+	real = link ? realpath(link, NULL) : NULL;
+	free(link);
+	if (!real)
+		return NULL;
+	kname = strrchr(real, '/');
+	if (kname && read_kname(ctx, kname + 1, &dev))
+		dev = NULL;
+	free(real);
+	/* A kernel name reused by another device meanwhile is not it. */
+	return dev && dev->devno == devno ? dev : NULL;
 }
 
 DMCAPS_EXPORT int dmcaps_dev_list(struct dmcaps_ctx *ctx,
@@ -340,15 +615,9 @@ DMCAPS_EXPORT int dmcaps_dev_list(struct dmcaps_ctx *ctx,
 DMCAPS_EXPORT int dmcaps_dev_lookup_devno(struct dmcaps_ctx *ctx, dev_t devno,
 					  struct dmcaps_dev **dev)
 {
-	int err;
-
 	if (!ctx || !dev)
 		return -EINVAL;
-	*dev = NULL;
-	err = devs_load(ctx);
-	if (err)
-		return err;
-	*dev = find_devno(ctx, devno);
+	*dev = dmcaps_dev_find_devno(ctx, devno);
 	if (!*dev) {
 		log_err(ctx, "Device %u:%u not found.", major(devno), minor(devno));
 		return -ENODEV;
@@ -421,7 +690,7 @@ static int lookup_path_sysroot(struct dmcaps_ctx *ctx, const char *spec,
 		if (lstat(full, &st) < 0)
 			break;
 		if (S_ISBLK(st.st_mode)) {
-			*dev = find_devno(ctx, st.st_rdev);
+			*dev = dmcaps_dev_find_devno(ctx, st.st_rdev);
 			goto out;
 		}
 		if (!S_ISLNK(st.st_mode)) {
@@ -490,7 +759,7 @@ static int lookup_path(struct dmcaps_ctx *ctx, const char *spec,
 			log_err(ctx, "%s is not a block device.", spec);
 			return -ENOTBLK;
 		}
-		*dev = find_devno(ctx, st.st_rdev);
+		*dev = dmcaps_dev_find_devno(ctx, st.st_rdev);
 		return *dev ? 0 : -ENODEV;
 	}
 	/* No node (e.g. DM_DISABLE_UDEV without dmsetup mknodes): the sysfs
@@ -583,12 +852,30 @@ out:
 	return err;
 }
 
+static int spec_remember(struct dmcaps_ctx *ctx, const char *spec,
+			 struct dmcaps_dev *dev)
+{
+	size_t len = strlen(spec);
+	struct spec_memo *m = malloc(sizeof(*m) + len + 1);
+	int err;
+
+	if (!m)
+		return -ENOMEM;
+	m->dev = dev;
+	memcpy(m->spec, spec, len + 1);
+	err = dmcaps_index_put(&ctx->specs, dmcaps_hash_str(spec), m);
+	if (err)
+		free(m);
+	return err;
+}
+
 DMCAPS_EXPORT int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
 				    struct dmcaps_dev **dev)
 {
+	struct spec_memo *m;
 	dev_t devno;
 	size_t t;
-	int err;
+	int err = 0;
 
 	if (!ctx || !dev)
 		return -EINVAL;
@@ -597,9 +884,12 @@ DMCAPS_EXPORT int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
 		log_err(ctx, "No device given.");
 		return -EINVAL;
 	}
-	err = devs_load(ctx);
-	if (err)
-		return err;
+	/* Resolved before in this context: no stat, no sysfs, no ioctl. */
+	m = dmcaps_index_get(&ctx->specs, dmcaps_hash_str(spec), match_spec, spec);
+	if (m) {
+		*dev = m->dev;
+		return 0;
+	}
 
 	for (t = 0; t < ARRAY_SIZE(tag_dirs); t++)
 		if (!strncmp(spec, tag_dirs[t][0], strlen(tag_dirs[t][0])))
@@ -607,7 +897,7 @@ DMCAPS_EXPORT int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
 	if (t < ARRAY_SIZE(tag_dirs))
 		err = lookup_tag(ctx, spec, t, dev);
 	else if (!dmcaps_parse_devno(spec, &devno))
-		*dev = find_devno(ctx, devno);
+		*dev = dmcaps_dev_find_devno(ctx, devno);
 	else if (spec[0] == '/')
 		err = lookup_path(ctx, spec, dev);
 	else {
@@ -622,7 +912,7 @@ DMCAPS_EXPORT int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
 		log_err(ctx, "Device \"%s\" not found.", spec);
 		return -ENODEV;
 	}
-	return 0;
+	return spec_remember(ctx, spec, *dev);
 }
 
 DMCAPS_EXPORT const char *dmcaps_dev_kname(const struct dmcaps_dev *dev)
@@ -650,6 +940,15 @@ DMCAPS_EXPORT bool dmcaps_dev_is_partition(const struct dmcaps_dev *dev)
 	return dev && dev->is_partition;
 }
 
+/* The disk of partition @dev: the one sysfs shows it under, else one
+ * whose name the partition's suggests (fixtures of plain directories). */
+/* The disk of partition @dev (dev_read() found or guessed its name). */
+static struct dmcaps_dev *partition_disk(struct dmcaps_ctx *ctx,
+					 struct dmcaps_dev *dev)
+{
+	return dev->parent ? dmcaps_dev_find_kname(ctx, dev->parent) : NULL;
+}
+
 DMCAPS_EXPORT int dmcaps_dev_disk(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 				  struct dmcaps_dev **disk)
 {
@@ -658,7 +957,7 @@ DMCAPS_EXPORT int dmcaps_dev_disk(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev
 	*disk = dev;
 	if (!dev->is_partition)
 		return 0;
-	*disk = dev->parent ? dmcaps_dev_find_kname(ctx, dev->parent) : NULL;
+	*disk = partition_disk(ctx, dev);
 	if (!*disk) {
 		log_err(ctx, "The disk of partition %s not found.", dev->kname);
 		return -ENODEV;
@@ -750,8 +1049,8 @@ DMCAPS_EXPORT int dmcaps_dev_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev
 		return -EINVAL;
 	*caps = NULL;
 	/* A partition shares its disk's request queue. */
-	if (dev->is_partition && dev->parent) {
-		parent = dmcaps_dev_find_kname(ctx, dev->parent);
+	if (dev->is_partition) {
+		parent = partition_disk(ctx, dev);
 		if (parent && parent != dev)
 			return dmcaps_dev_caps(ctx, parent, caps);
 	}

@@ -86,22 +86,24 @@ DMCAPS_EXPORT int dmcaps_dm_available(struct dmcaps_ctx *ctx)
 	/*
 	 * Before any libdm call: run as root on a kernel without DM, libdm
 	 * would "helpfully" create a /dev/mapper/control node for a device
-	 * that does not exist.
+	 * that does not exist. Looked at once per context.
 	 */
-	if (access("/sys/class/misc/device-mapper", F_OK) < 0) {
+	if (!dmcaps_dm_present(ctx)) {
 		log_err(ctx, "This kernel has no device-mapper.");
 		return -ENOTSUP;
 	}
 	return 0;
 }
 
-/* -EACCES/-EPERM when this process may not use /dev/mapper/control. */
+/*
+ * -EACCES/-EPERM when this process may not use /dev/mapper/control: the
+ * context's own open of it says so, once.
+ */
 int dmcaps_dm_control_access(struct dmcaps_ctx *ctx)
 {
-	if (access("/dev/mapper/control", R_OK | W_OK) < 0 &&
-	    (errno == EACCES || errno == EPERM))
-		return -errno;
-	return 0;
+	int fd = dmcaps_control_fd(ctx);
+
+	return fd == -EACCES || fd == -EPERM ? fd : 0;
 }
 
 /*
@@ -295,11 +297,19 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 	do {
 		uint64_t start, length;
 		char *type = NULL, *params = NULL;
+		const struct dmcaps_ttype *tt;
+		bool known;
 
 		next = dm_get_next_target(dmt, next, &start, &length, &type, &params);
 		if (!type)
 			break;
-		if (!dmcaps_target_type_known(type) && !deps_read) {
+		tt = dmcaps_ttype_get(ctx, type);
+		if (!tt) {
+			err = -ENOMEM;
+			goto out;
+		}
+		known = dmcaps_ttype_known(tt);
+		if (!known && !deps_read) {
 			err = read_deps(ctx, dev, kind, &deps, &ndeps);
 			if (err)
 				log_warn(ctx, "Cannot read the devices of %s's %s target.",
@@ -307,8 +317,7 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 			deps_read = true;
 		}
 		err = dmcaps_table_add_target(ctx, t, 0, start, length, type, params,
-					      dmcaps_target_type_known(type) ? NULL : deps,
-					      ndeps);
+					      known ? NULL : deps, ndeps);
 		if (err)
 			goto out;
 	} while (next);

@@ -35,7 +35,35 @@ struct dmcaps_dev {
 	 * DM device gains after registration), done once. */
 	bool verdict_fixed;
 	bool verdict_corrected;	/* and its cached caps were replaced */
+
+	/* A partition whose disk the sysfs layout did not reveal: the disk
+	 * name was guessed from the partition's. */
+	bool parent_guessed;
 };
+
+/* ---- index.c ------------------------------------------------------------ */
+
+struct dmcaps_index_slot {
+	uint64_t hash;
+	void *val;		/* NULL: free slot */
+};
+
+struct dmcaps_index {
+	struct dmcaps_index_slot *slots;
+	size_t cap;		/* a power of two, or 0 */
+	size_t count;
+};
+
+uint64_t dmcaps_hash_str(const char *s);
+uint64_t dmcaps_hash_u64(uint64_t x);
+/* Adds @val (not NULL) under @hash; duplicates are the caller's to avoid. */
+int dmcaps_index_put(struct dmcaps_index *ix, uint64_t hash, void *val);
+/* The first value under @hash for which @match(val, @key) holds. */
+void *dmcaps_index_get(const struct dmcaps_index *ix, uint64_t hash,
+		       bool (*match)(const void *val, const void *key),
+		       const void *key);
+/* Frees the slots, not the values. */
+void dmcaps_index_free(struct dmcaps_index *ix);
 
 struct dm_ioctl;
 struct ktype;
@@ -46,16 +74,34 @@ struct dmcaps_ctx {
 	dmcaps_log_fn log_fn;
 	void *log_usrptr;
 
-	/* Device list cache (device.c) */
+	/*
+	 * Devices (device.c): every device met so far, owned here and indexed
+	 * by number, kernel name and DM name, resolved one by one as they are
+	 * asked for; the whole list only when asked for (dmcaps_dev_list()).
+	 */
+	struct dmcaps_dev **known;
+	size_t nknown;
+	struct dmcaps_index by_devno, by_kname, by_dm_name;
+	struct dmcaps_index specs;	/* resolved specifications */
+	int sys_dev_block;		/* <sysroot>/sys/dev/block: 0 unknown,
+					   1 present, -1 absent (fixtures) */
 	bool devs_read;
-	struct dmcaps_dev **devs;
+	struct dmcaps_dev **devs;	/* the list, in kernel-name order */
 	size_t ndevs;
+
+	/* device-mapper (control.c): asked once per context */
+	int dm_state;			/* 0 unknown, 1 present, -ENOTSUP */
+	int control_fd;			/* -1: not open (yet) */
+	int control_err;		/* why it could not be opened */
 
 	/* The kernel's target versions (targets.c), read once */
 	bool tversions_read;
 	bool series_kernel;	/* 6.12.y: our series' version markers apply */
 	struct dmcaps_tversion *tversions;
 	size_t ntversions;
+
+	/* Target types met in tables (targets.c): name -> description */
+	struct dmcaps_index ttypes;
 
 	/* DM_CRYPTO_CAPS (kcaps.c): probed once; the target type list */
 	bool kcaps_probed;
@@ -113,11 +159,39 @@ int dmcaps_set_union(struct dmcaps_set *dst, const struct dmcaps_set *other);
 int dmcaps_sysfs_read_crypto_dir(struct dmcaps_ctx *ctx, const char *dir,
 				 struct dmcaps_set **caps);
 
+/* ---- control.c ---------------------------------------------------------- */
+
+/*
+ * /dev/mapper/control, opened at the first raw DM ioctl of a context and
+ * kept open until dmcaps_free(): -ENOTSUP without device-mapper (or on
+ * another sysroot), -EACCES/-EPERM without privilege, each remembered.
+ */
+int dmcaps_control_fd(struct dmcaps_ctx *ctx);
+void dmcaps_control_close(struct dmcaps_ctx *ctx);
+/* Whether this kernel has device-mapper, looked at once (no message). */
+bool dmcaps_dm_present(struct dmcaps_ctx *ctx);
+
+/* One DM device as DM_LIST_DEVICES / DM_DEV_STATUS name it; @name and
+ * @uuid (NULL: none) as the kernel holds them (mangled). */
+typedef int (*dmcaps_dm_entry_fn)(struct dmcaps_ctx *ctx, dev_t devno,
+				  const char *name, const char *uuid, void *arg);
+/* Every DM device, in one DM_LIST_DEVICES ioctl. */
+int dmcaps_dm_list(struct dmcaps_ctx *ctx, dmcaps_dm_entry_fn fn, void *arg);
+/* The DM device whose kernel name is @name (DM_DEV_STATUS): -ENODEV when
+ * there is none. */
+int dmcaps_dm_by_name(struct dmcaps_ctx *ctx, const char *name,
+		      dmcaps_dm_entry_fn fn, void *arg);
+
 /* ---- device.c ----------------------------------------------------------- */
 
 void dmcaps_devs_free(struct dmcaps_ctx *ctx);
 struct dmcaps_dev *dmcaps_dev_find_kname(struct dmcaps_ctx *ctx, const char *kname);
 struct dmcaps_dev *dmcaps_dev_find_dm_name(struct dmcaps_ctx *ctx, const char *name);
+/* A device already known to the context by number (no I/O), or NULL. */
+struct dmcaps_dev *dmcaps_dev_known(struct dmcaps_ctx *ctx, dev_t devno);
+/* The device of number @devno, read if not known yet; NULL (no message)
+ * when there is none. */
+struct dmcaps_dev *dmcaps_dev_find_devno(struct dmcaps_ctx *ctx, dev_t devno);
 
 /* ---- targets.c ---------------------------------------------------------- */
 
@@ -141,6 +215,19 @@ int dmcaps_target_type_devs(const char *type, char **argv, size_t argc,
 			    const char ***devs, size_t *ndevs, const char **why);
 bool dmcaps_target_type_known(const char *type);
 void dmcaps_tversions_free(struct dmcaps_ctx *ctx);
+
+/* A target type as tables name it, resolved once per context (the calls
+ * above, answered from that record); NULL only when out of memory. */
+struct dmcaps_ttype;
+const struct dmcaps_ttype *dmcaps_ttype_get(struct dmcaps_ctx *ctx,
+					    const char *type);
+enum dmcaps_passes dmcaps_ttype_passes(const struct dmcaps_ttype *t);
+bool dmcaps_ttype_known(const struct dmcaps_ttype *t);
+int dmcaps_ttype_devs(const struct dmcaps_ttype *t, char **argv, size_t argc,
+		      const char ***devs, size_t *ndevs, const char **why);
+bool dmcaps_ttype_opts_out(const struct dmcaps_ttype *t, char **argv,
+			   size_t argc);
+void dmcaps_targets_free_ctx(struct dmcaps_ctx *ctx);
 
 /* ---- dm.c --------------------------------------------------------------- */
 

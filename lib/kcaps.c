@@ -11,7 +11,6 @@
  * lack of privilege: neither is asked again.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,22 +55,14 @@ static dev_t dev_decode(uint64_t d)
 	return makedev((d & 0xfff00) >> 8, (d & 0xff) | ((d >> 12) & 0xfff00));
 }
 
-/* The real transport: one ioctl on a control node opened for the call. */
+/* The real transport: the context's control node, opened once. */
 static int kcaps_ioctl(struct dmcaps_ctx *ctx, struct dm_ioctl *dmi)
 {
-	int fd, r = 0;
+	int fd = dmcaps_control_fd(ctx);
 
-	/* Not dmcaps_dm_available(): that is an error to report, and here
-	 * the caller only wants to know whether there is a kernel answer. */
-	if (access("/sys/class/misc/device-mapper", F_OK) < 0)
-		return -ENOTSUP;
-	fd = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? -ENOTSUP : -errno;
-	if (ioctl(fd, DM_CRYPTO_CAPS, dmi) < 0)
-		r = -errno;
-	close(fd);
-	return r;
+		return fd;
+	return ioctl(fd, DM_CRYPTO_CAPS, dmi) < 0 ? -errno : 0;
 }
 
 /*

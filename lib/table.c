@@ -80,11 +80,15 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 	unsigned int where = line ?: table->ntargets + 1;
 	struct dmcaps_target *t, *n;
 	const char **devs = NULL, *why = NULL;
+	const struct dmcaps_ttype *tt;
 	struct dmcaps_dev *dev;
 	size_t argc = 0, ndevs = 0, i;
 	char **argv = NULL;
 	int err;
 
+	tt = dmcaps_ttype_get(ctx, type);
+	if (!tt)
+		return -ENOMEM;
 	n = realloc(table->targets, (table->ntargets + 1) * sizeof(*n));
 	if (!n)
 		return -ENOMEM;
@@ -95,7 +99,7 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 	t->length = length;
 	t->type = strdup(type);
 	t->params = strdup(params ?: "");
-	t->passes = dmcaps_target_type_passes(ctx, type);
+	t->passes = dmcaps_ttype_passes(tt);
 	if (!t->type || !t->params) {
 		err = -ENOMEM;
 		goto out;
@@ -104,7 +108,7 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 	err = dmcaps_split_args(t->params, &argv, &argc);
 	if (err)
 		goto out;
-	err = dmcaps_target_type_devs(type, argv, argc, &devs, &ndevs, &why);
+	err = dmcaps_ttype_devs(tt, argv, argc, &devs, &ndevs, &why);
 	if (err == -EINVAL) {
 		log_err(ctx, "%s %u: malformed %s target: %s.", where_kind(line),
 			where, type, why);
@@ -125,7 +129,7 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 	} else if (err) {
 		goto out;
 	} else if (t->passes == DMCAPS_PASSES_YES &&
-		   dmcaps_target_opts_out(type, argv, argc)) {
+		   dmcaps_ttype_opts_out(tt, argv, argc)) {
 		t->passes = DMCAPS_PASSES_NO;
 	}
 

@@ -747,10 +747,9 @@ bool dmcaps_target_opts_out(const char *type, char **argv, size_t argc)
 	return type && !strcmp(type, "raid") && raid_opts_out(argv, argc);
 }
 
-int dmcaps_target_type_devs(const char *type, char **argv, size_t argc,
-			    const char ***devs, size_t *ndevs, const char **why)
+static int type_devs(const struct target_type *tt, char **argv, size_t argc,
+		     const char ***devs, size_t *ndevs, const char **why)
 {
-	const struct target_type *tt = type_find(type);
 	struct args a = { .argv = argv, .argc = argc };
 
 	*devs = NULL;
@@ -766,4 +765,86 @@ int dmcaps_target_type_devs(const char *type, char **argv, size_t argc,
 	*devs = a.devs;
 	*ndevs = a.ndevs;
 	return 0;
+}
+
+int dmcaps_target_type_devs(const char *type, char **argv, size_t argc,
+			    const char ***devs, size_t *ndevs, const char **why)
+{
+	return type_devs(type_find(type), argv, argc, devs, ndevs, why);
+}
+
+/* ---- Target types met in tables, resolved once per context -------------- */
+
+/*
+ * A table of 10,000 lines names two or three types: each is looked up in
+ * the type table above (a string compare per entry), in the kernel's type
+ * list and in its version list once per context, not once per line, and a
+ * line then costs one hash of its type name and the compare that confirms
+ * the hit.
+ */
+struct dmcaps_ttype {
+	const struct target_type *tt;	/* NULL: a type we do not know */
+	enum dmcaps_passes passes;
+	bool raid;
+	char name[];
+};
+
+static bool ttype_match(const void *val, const void *key)
+{
+	return !strcmp(((const struct dmcaps_ttype *)val)->name, key);
+}
+
+const struct dmcaps_ttype *dmcaps_ttype_get(struct dmcaps_ctx *ctx,
+					    const char *type)
+{
+	uint64_t h = dmcaps_hash_str(type);
+	struct dmcaps_ttype *t;
+	size_t len = strlen(type);
+
+	t = dmcaps_index_get(&ctx->ttypes, h, ttype_match, type);
+	if (t)
+		return t;
+	t = malloc(sizeof(*t) + len + 1);
+	if (!t)
+		return NULL;
+	memcpy(t->name, type, len + 1);
+	t->tt = type_find(type);
+	t->passes = dmcaps_target_type_passes(ctx, type);
+	t->raid = !strcmp(type, "raid");
+	if (dmcaps_index_put(&ctx->ttypes, h, t)) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+enum dmcaps_passes dmcaps_ttype_passes(const struct dmcaps_ttype *t)
+{
+	return t->passes;
+}
+
+bool dmcaps_ttype_known(const struct dmcaps_ttype *t)
+{
+	return t->tt;
+}
+
+int dmcaps_ttype_devs(const struct dmcaps_ttype *t, char **argv, size_t argc,
+		      const char ***devs, size_t *ndevs, const char **why)
+{
+	return type_devs(t->tt, argv, argc, devs, ndevs, why);
+}
+
+bool dmcaps_ttype_opts_out(const struct dmcaps_ttype *t, char **argv,
+			   size_t argc)
+{
+	return t->raid && raid_opts_out(argv, argc);
+}
+
+void dmcaps_targets_free_ctx(struct dmcaps_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ttypes.cap; i++)
+		free(ctx->ttypes.slots[i].val);
+	dmcaps_index_free(&ctx->ttypes);
 }
