@@ -54,6 +54,7 @@ static void dev_free(struct dmcaps_dev *dev)
 	free(dev->dm_uuid);
 	dmcaps_set_free(dev->caps);
 	dmcaps_set_free(dev->table_caps);
+	dmcaps_kernel_caps_free(dev->kcaps_live);
 	free(dev);
 }
 
@@ -1053,6 +1054,11 @@ DMCAPS_EXPORT int dmcaps_dev_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev
 		parent = partition_disk(ctx, dev);
 		if (parent && parent != dev)
 			return dmcaps_dev_caps(ctx, parent, caps);
+	}
+	if (!dev->caps_read && dev->dm_name &&
+	    !dmcaps_kcaps_fill_caps(ctx, dev)) {
+		dev->caps_read = true;
+		dev->caps_err = 0;
 	}
 	if (!dev->caps_read) {
 		dev->caps_err = dev_read_caps(ctx, dev, &dev->caps);

@@ -39,6 +39,12 @@ struct dmcaps_dev {
 	/* A partition whose disk the sysfs layout did not reveal: the disk
 	 * name was guessed from the partition's. */
 	bool parent_guessed;
+
+	/* kcaps.c: the live table's DM_CRYPTO_CAPS answer, asked once per
+	 * context (shared: reference counted). */
+	bool kcaps_live_read;
+	int kcaps_live_err;
+	struct dmcaps_kernel_caps *kcaps_live;
 };
 
 /* ---- index.c ------------------------------------------------------------ */
@@ -253,6 +259,9 @@ int dmcaps_dm_target_versions(struct dmcaps_ctx *ctx, char **text);
 int dmcaps_kernel_type_passes(struct dmcaps_ctx *ctx, const char *type,
 			      enum dmcaps_passes *passes);
 void dmcaps_kcaps_free_ctx(struct dmcaps_ctx *ctx);
+/* @dev's capabilities (and those of the devices below it) from its live
+ * table's DM_CRYPTO_CAPS answer; an error: read sysfs instead. */
+int dmcaps_kcaps_fill_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev);
 
 /* ---- table.c ------------------------------------------------------------ */
 

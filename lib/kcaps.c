@@ -32,13 +32,18 @@ struct ktype {
 };
 
 struct dmcaps_kernel_caps {
+	int refs;			/* the caller's, and the context's
+					   for a live table's answer */
 	struct dmcaps_set **sets;	/* every set of the answer */
+	bool *present;			/* the set's device has a profile */
 	size_t nsets;
 	const struct dmcaps_set *table, *queue;
+	bool queue_present;
 	struct dmcaps_kernel_target *targets;
 	size_t ntargets;
 	char (*types)[DM_MAX_TYPE_NAME + 1];	/* the targets' type names */
 	struct dmcaps_kernel_dev *devs;
+	bool *dev_present;
 	size_t ndevs;
 };
 
@@ -313,11 +318,13 @@ DMCAPS_EXPORT void dmcaps_kernel_caps_free(struct dmcaps_kernel_caps *kc)
 {
 	size_t i;
 
-	if (!kc)
+	if (!kc || --kc->refs > 0)
 		return;
 	for (i = 0; i < kc->nsets; i++)
 		dmcaps_set_free(kc->sets[i]);
 	free(kc->sets);
+	free(kc->present);
+	free(kc->dev_present);
 	free(kc->targets);
 	free(kc->types);
 	free(kc->devs);
@@ -335,19 +342,26 @@ static int kc_decode(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h,
 	if (h->table_set >= h->num_sets || h->queue_set >= h->num_sets)
 		return -EBADMSG;
 	kc->sets = calloc(h->num_sets, sizeof(*kc->sets));
+	kc->present = calloc(h->num_sets, sizeof(*kc->present));
 	kc->targets = calloc(h->num_targets ?: 1, sizeof(*kc->targets));
 	kc->types = calloc(h->num_targets ?: 1, sizeof(*kc->types));
 	kc->devs = calloc(h->num_devs ?: 1, sizeof(*kc->devs));
-	if (!kc->sets || !kc->targets || !kc->types || !kc->devs)
+	kc->dev_present = calloc(h->num_devs ?: 1, sizeof(*kc->dev_present));
+	if (!kc->sets || !kc->present || !kc->dev_present || !kc->targets || !kc->types || !kc->devs)
 		return -ENOMEM;
 	for (i = 0; i < h->num_sets; i++) {
+		const struct dm_crypto_caps_set *s =
+			record(h, h->sets_offset, h->set_size, i);
+
 		err = set_decode(h, i, &kc->sets[i]);
 		if (err)
 			return err;
+		kc->present[i] = s->flags & DM_CRYPTO_SET_PRESENT;
 		kc->nsets++;
 	}
 	kc->table = kc->sets[h->table_set];
 	kc->queue = kc->sets[h->queue_set];
+	kc->queue_present = kc->present[h->queue_set];
 
 	for (i = 0; i < h->num_devs; i++) {
 		d = record(h, h->devs_offset, h->dev_size, i);
@@ -356,6 +370,7 @@ static int kc_decode(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h,
 		kc->devs[i].devno = dev_decode(d->dev);
 		kc->devs[i].target = d->target;
 		kc->devs[i].caps = kc->sets[d->set];
+		kc->dev_present[i] = kc->present[d->set];
 	}
 	kc->ndevs = h->num_devs;
 
@@ -394,6 +409,11 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 		log_err(ctx, "%s is not a device-mapper device.", dev->kname);
 		return -EMEDIUMTYPE;
 	}
+	if (!inactive && dev->kcaps_live) {
+		dev->kcaps_live->refs++;
+		*kcaps = dev->kcaps_live;
+		return 0;
+	}
 	r = dmcaps_kernel_caps_available(ctx);
 	if (r)
 		return r;
@@ -427,6 +447,8 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 		return -EBADMSG;
 	}
 	kc = calloc(1, sizeof(*kc));
+	if (kc)
+		kc->refs = 1;
 	r = kc ? kc_decode(ctx, h, kc) : -ENOMEM;
 	free(dmi);
 	if (r) {
@@ -436,8 +458,57 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 		dmcaps_kernel_caps_free(kc);
 		return r;
 	}
+	/* A live table's answer is the context's too (kcaps_fill_caps()). */
+	if (!inactive) {
+		kc->refs++;
+		dev->kcaps_live = kc;
+	}
 	*kcaps = kc;
 	return 0;
+}
+
+/*
+ * Where the kernel has DM_CRYPTO_CAPS, a DM device's capabilities are what
+ * its live table's answer says of its queue, and that answer carries the
+ * set of every device below it too: dmcaps show then asks the kernel once
+ * per DM device and reads no sysfs file for it or for the devices under
+ * it (six files and a directory each). On the series' kernels sysfs shows
+ * the same profiles (kernel-patches 0003/0004 keep it current). Without
+ * the ioctl, without privilege or on any failure, the caller reads sysfs
+ * as on a stock kernel; a failure is not remembered here, so that the
+ * caller asking dmcaps_kernel_caps_read() itself hears about it.
+ */
+int dmcaps_kcaps_fill_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev)
+{
+	struct dmcaps_kernel_caps *kc = NULL;
+	dmcaps_log_fn fn = ctx->log_fn;
+	struct dmcaps_dev *below;
+	size_t i;
+	int r;
+
+	if (!dev->dm_name || (!ctx->running_system && !ctx->kcaps_call))
+		return -ENOTSUP;
+	ctx->log_fn = NULL;
+	r = dmcaps_kernel_caps_available(ctx);
+	if (!r)
+		r = dmcaps_kernel_caps_read(ctx, dev, DMCAPS_TABLE_LIVE, &kc);
+	ctx->log_fn = fn;
+	if (r)
+		return r;
+	r = 0;
+	if (kc->queue_present)
+		r = dmcaps_set_dup(kc->queue, &dev->caps);
+	for (i = 0; !r && i < kc->ndevs; i++) {
+		below = dmcaps_dev_find_devno(ctx, kc->devs[i].devno);
+		/* A partition's set is its disk's: left to the disk. */
+		if (!below || below->caps_read || below->is_partition)
+			continue;
+		if (kc->dev_present[i])
+			r = dmcaps_set_dup(kc->devs[i].caps, &below->caps);
+		below->caps_read = !r;
+	}
+	dmcaps_kernel_caps_free(kc);
+	return r;
 }
 
 DMCAPS_EXPORT const struct dmcaps_set *
