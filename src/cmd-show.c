@@ -518,9 +518,13 @@ static int show_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		return exit_code_from_errno(r);
 	}
 
-	/* The device list, read once for the whole run. */
-	r = stack_init(&s.st, ctx);
-	if (r < 0) {
+	/* The whole device list only when the whole system is shown: the
+	 * DEVICEs given are resolved alone, and what they map to as met. */
+	if (argc)
+		stack_init_empty(&s.st, ctx);
+	else
+		r = stack_init(&s.st, ctx);
+	if (!argc && r < 0) {
 		log_err("%s: cannot list block devices: %s",
 			dmcaps_get_sysroot(ctx) ? dmcaps_get_sysroot(ctx) : "/",
 			cause_from_errno(r));

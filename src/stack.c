@@ -3,7 +3,9 @@
  * Read-once view of the block devices for the commands that walk stacks.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dmcaps.h"
 #include "exitcodes.h"
@@ -16,22 +18,78 @@ const char *stack_dev_name(const struct dmcaps_dev *dev)
 	return name ? name : dmcaps_dev_kname(dev);
 }
 
+static size_t devno_hash(dev_t devno)
+{
+	uint64_t x = devno;
+
+	/* splitmix64's finalizer: device numbers differ in few low bits. */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return x;
+}
+
+static void index_put(struct stack_node **index, size_t cap,
+		      struct stack_node *n)
+{
+	size_t i = devno_hash(dmcaps_dev_devno(n->dev)) & (cap - 1);
+
+	while (index[i])
+		i = (i + 1) & (cap - 1);
+	index[i] = n;
+}
+
+static struct stack_node *stack_find(const struct stack *st, dev_t devno)
+{
+	size_t i, mask = st->index_cap - 1;
+
+	if (!st->index_cap)
+		return NULL;
+	for (i = devno_hash(devno) & mask; st->index[i]; i = (i + 1) & mask)
+		if (dmcaps_dev_devno(st->index[i]->dev) == devno)
+			return st->index[i];
+	return NULL;
+}
+
 static struct stack_node *stack_add(struct stack *st, struct dmcaps_dev *dev)
 {
-	struct stack_node **nodes, *n;
+	struct stack_node **nodes, **index, *n;
+	size_t i, cap;
 
+	if (st->count == st->cap) {
+		cap = st->cap ? 2 * st->cap : 64;
+		nodes = realloc(st->nodes, cap * sizeof(*nodes));
+		if (!nodes)
+			return NULL;
+		st->nodes = nodes;
+		st->cap = cap;
+	}
+	if (2 * (st->count + 1) > st->index_cap) {
+		cap = st->index_cap ? 2 * st->index_cap : 128;
+		index = calloc(cap, sizeof(*index));
+		if (!index)
+			return NULL;
+		for (i = 0; i < st->count; i++)
+			index_put(index, cap, st->nodes[i]);
+		free(st->index);
+		st->index = index;
+		st->index_cap = cap;
+	}
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return NULL;
-	nodes = realloc(st->nodes, (st->count + 1) * sizeof(*nodes));
-	if (!nodes) {
-		free(n);
-		return NULL;
-	}
 	n->dev = dev;
-	nodes[st->count++] = n;
-	st->nodes = nodes;
+	st->nodes[st->count++] = n;
+	index_put(st->index, st->index_cap, n);
 	return n;
+}
+
+void stack_init_empty(struct stack *st, struct dmcaps_ctx *ctx)
+{
+	memset(st, 0, sizeof(*st));
+	st->ctx = ctx;
 }
 
 int stack_init(struct stack *st, struct dmcaps_ctx *ctx)
@@ -40,10 +98,7 @@ int stack_init(struct stack *st, struct dmcaps_ctx *ctx)
 	size_t i, n;
 	int r;
 
-	st->ctx = ctx;
-	st->nodes = NULL;
-	st->count = st->listed = 0;
-
+	stack_init_empty(st, ctx);
 	r = dmcaps_dev_list(ctx, &devs, &n);
 	if (r < 0)
 		return r;
@@ -67,20 +122,15 @@ void stack_free(struct stack *st)
 		free(st->nodes[i]);
 	}
 	free(st->nodes);
-	st->nodes = NULL;
-	st->count = st->listed = 0;
+	free(st->index);
+	memset(st, 0, sizeof(*st));
 }
 
 struct stack_node *stack_node(struct stack *st, struct dmcaps_dev *dev)
 {
-	dev_t devno = dmcaps_dev_devno(dev);
-	size_t i;
+	struct stack_node *n = stack_find(st, dmcaps_dev_devno(dev));
 
-	for (i = 0; i < st->count; i++)
-		if (st->nodes[i]->dev == dev ||
-		    dmcaps_dev_devno(st->nodes[i]->dev) == devno)
-			return st->nodes[i];
-	return stack_add(st, dev);
+	return n ? n : stack_add(st, dev);
 }
 
 int stack_caps(struct stack *st, struct stack_node *n,

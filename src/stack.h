@@ -48,9 +48,16 @@ struct stack {
 	struct stack_node **nodes;	/* the device list's order, then
 					   devices found otherwise */
 	size_t count;
+	size_t cap;
 	size_t listed;			/* nodes from dmcaps_dev_list() */
+	/* The nodes by device number (open addressing, at most half full):
+	 * every table device of every DM device is looked up here. */
+	struct stack_node **index;
+	size_t index_cap;		/* a power of two, or 0 */
 };
 
+/* An empty stack: nodes are added as devices are met (show DEVICE). */
+void stack_init_empty(struct stack *st, struct dmcaps_ctx *ctx);
 /* Reads the device list (once: dmcaps_dev_list()). */
 int stack_init(struct stack *st, struct dmcaps_ctx *ctx);
 void stack_free(struct stack *st);
