@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -517,22 +518,65 @@ DMCAPS_EXPORT int dmcaps_dus_mask_format(uint32_t dus_mask, char **text)
 	return *text ? 0 : -ENOMEM;
 }
 
+/* A growing string for the formatters: dmcaps show formats a few sets per
+ * device, and a stdio memory stream for each cost more than the text. */
+struct sbuf {
+	char *buf;
+	size_t len, cap;
+	bool failed;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	size_t cap;
+	char *buf;
+	int n;
+
+	if (sb->failed)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->buf ? sb->buf + sb->len : NULL,
+		      sb->buf ? sb->cap - sb->len : 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		sb->failed = true;
+		return;
+	}
+	if (sb->buf && sb->len + n < sb->cap) {
+		sb->len += n;
+		return;
+	}
+	cap = sb->cap ? sb->cap : 64;
+	while (cap <= sb->len + n)
+		cap *= 2;
+	buf = realloc(sb->buf, cap);
+	if (!buf) {
+		sb->failed = true;
+		return;
+	}
+	sb->buf = buf;
+	sb->cap = cap;
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
+	va_end(ap);
+	sb->len += n;
+}
+
 DMCAPS_EXPORT int dmcaps_set_format_summary(const struct dmcaps_set *set,
 					    unsigned int flags, char **text)
 {
-	char *buf = NULL, *sizes;
-	size_t size = 0, i;
+	struct sbuf sb = { 0 };
+	char *sizes;
+	size_t i;
 	int r = 0;
-	FILE *f;
 
 	if (!text)
 		return -EINVAL;
 	*text = NULL;
 	if (!set || dmcaps_set_is_empty(set))
 		return (*text = strdup("none")) ? 0 : -ENOMEM;
-	f = open_memstream(&buf, &size);
-	if (!f)
-		return -ENOMEM;
 	for (i = 0; i < dmcaps_set_mode_count(set); i++) {
 		const char *mode = dmcaps_set_mode_name(set, i);
 
@@ -540,61 +584,57 @@ DMCAPS_EXPORT int dmcaps_set_format_summary(const struct dmcaps_set *set,
 					   &sizes);
 		if (r < 0)
 			break;
-		fprintf(f, "%s%s(%s)", i ? " " : "", mode, sizes);
+		sb_printf(&sb, "%s%s(%s)", i ? " " : "", mode, sizes);
 		free(sizes);
 	}
 	if (!r && (flags & DMCAPS_SUMMARY_DUN))
-		fprintf(f, ", DUN %u bytes", dmcaps_set_get_max_dun_bytes(set));
-	if (fclose(f) && !r)
+		sb_printf(&sb, ", DUN %u bytes", dmcaps_set_get_max_dun_bytes(set));
+	if (!r && sb.failed)
 		r = -ENOMEM;
 	if (r < 0) {
-		free(buf);
+		free(sb.buf);
 		return r;
 	}
-	*text = buf;
-	return 0;
+	*text = sb.buf ? sb.buf : strdup("");
+	return *text ? 0 : -ENOMEM;
 }
 
 DMCAPS_EXPORT int dmcaps_set_format(const struct dmcaps_set *set, char **text)
 {
-	char *buf = NULL;
-	size_t size = 0, i;
-	FILE *f;
+	struct sbuf sb = { 0 };
+	size_t i;
 
 	if (!set || !text)
 		return -EINVAL;
 	*text = NULL;
-	f = open_memstream(&buf, &size);
-	if (!f)
-		return -ENOMEM;
 	if (set->unrestricted) {
-		fputs("unrestricted", f);
+		sb_printf(&sb, "unrestricted");
 	} else if (dmcaps_set_is_empty(set)) {
-		fputs("none", f);
+		sb_printf(&sb, "none");
 	} else {
 		const char *sep = "";
 
 		for (i = 0; i < DMCAPS_NUM_KNOWN_MODES; i++) {
 			if (!set->known[i])
 				continue;
-			fprintf(f, "%s%s:0x%x", sep, dmcaps_known_modes[i],
-				set->known[i]);
+			sb_printf(&sb, "%s%s:0x%x", sep, dmcaps_known_modes[i],
+				  set->known[i]);
 			sep = ",";
 		}
 		for (i = 0; i < set->nextra; i++) {
-			fprintf(f, "%s%s:0x%x", sep, set->extra[i].name,
-				set->extra[i].mask);
+			sb_printf(&sb, "%s%s:0x%x", sep, set->extra[i].name,
+				  set->extra[i].mask);
 			sep = ",";
 		}
-		fprintf(f, " dun=%u", set->dun_bytes);
+		sb_printf(&sb, " dun=%u", set->dun_bytes);
 	}
 	if (set->keyslots != DMCAPS_KEYSLOTS_UNKNOWN)
-		fprintf(f, " keyslots=%d", set->keyslots);
-	if (fclose(f)) {
-		free(buf);
+		sb_printf(&sb, " keyslots=%d", set->keyslots);
+	if (sb.failed) {
+		free(sb.buf);
 		return -ENOMEM;
 	}
-	*text = buf;
+	*text = sb.buf;
 	return 0;
 }
 

@@ -59,27 +59,49 @@ void show_fail(struct show *s, int r)
 
 int cell_open(struct cell *c)
 {
-	c->buf = NULL;
-	c->len = 0;
-	c->first = true;
-	c->f = open_memstream(&c->buf, &c->len);
-	return c->f ? 0 : -ENOMEM;
+	memset(c, 0, sizeof(*c));
+	return 0;
+}
+
+static void cell_append(struct cell *c, const char *text)
+{
+	size_t len = strlen(text), cap;
+	char *buf;
+
+	if (c->failed)
+		return;
+	if (c->len + len + 1 > c->cap) {
+		cap = c->cap ? c->cap : 128;
+		while (cap < c->len + len + 1)
+			cap *= 2;
+		buf = realloc(c->buf, cap);
+		if (!buf) {
+			c->failed = true;
+			return;
+		}
+		c->buf = buf;
+		c->cap = cap;
+	}
+	memcpy(c->buf + c->len, text, len + 1);
+	c->len += len;
 }
 
 void cell_add(struct show *s, struct cell *c, const char *line)
 {
-	fprintf(c->f, "%s%s", c->first ? "" : out_line_sep(&s->out), line);
-	c->first = false;
+	if (c->len)
+		cell_append(c, out_line_sep(&s->out));
+	cell_append(c, line);
 }
 
 void cell_close(struct show *s, struct cell *c, struct libscols_line *ln,
 		enum out_column col)
 {
-	if (!fclose(c->f) && c->buf && *c->buf)
+	if (c->failed)
+		show_fail(s, -ENOMEM);
+	else if (c->len)
 		out_set(&s->out, ln, col, c->buf);
 	free(c->buf);
-	c->buf = NULL;
-	c->f = NULL;
+	memset(c, 0, sizeof(*c));
 }
 
 /* "dmcaps: DEVICE: WHAT: CAUSE", once per @warned flag. */

@@ -116,20 +116,24 @@ void library_log_demote_errors(bool demote)
 	demote_errors = demote;
 }
 
-/* Errors held back by library_log_hold(), one per line. */
+/* Errors held back by library_log_hold(), one per line. Holding is done
+ * around every table read of show: the stream is opened only when there
+ * is an error to hold. */
+static bool holding;
 static FILE *held;
 static char *held_buf;
 static size_t held_len;
 
 void library_log_hold(void)
 {
-	held = open_memstream(&held_buf, &held_len);
+	holding = true;
 }
 
 void library_log_release(bool print)
 {
 	char *line, *next;
 
+	holding = false;
 	if (!held)
 		return;
 	fclose(held);
@@ -148,6 +152,8 @@ void library_log(int level, const char *msg, void *usrptr)
 {
 	if (demote_errors && level == DMCAPS_LOG_ERROR)
 		level = DMCAPS_LOG_VERBOSE;
+	if (holding && !held && level == DMCAPS_LOG_ERROR)
+		held = open_memstream(&held_buf, &held_len);
 	if (held && level == DMCAPS_LOG_ERROR) {
 		fprintf(held, "%s\n", msg);
 		return;

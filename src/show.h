@@ -27,12 +27,12 @@ struct show {
 	const char *dm_name;		/* the DM device whose targets are added */
 };
 
-/* A cell of several lines (WHY, CHANGES) being built. */
+/* A cell of several lines (WHY, CHANGES) being built: most stay empty,
+ * so nothing is allocated before the first line. */
 struct cell {
-	FILE *f;
 	char *buf;
-	size_t len;
-	bool first;
+	size_t len, cap;
+	bool failed;		/* out of memory: the cell is dropped */
 };
 
 int cell_open(struct cell *c);
