@@ -6,6 +6,7 @@
 #   install-deps.sh build    the library and tool, and the host tests
 #   install-deps.sh vm       the User-Mode Linux test kernel and VM suites
 #   install-deps.sh boot     the boot tests: Debian's mkinitramfs and dracut, udev
+#   install-deps.sh bench    the benchmarks' plots (gnuplot) and syscall counts
 #
 # Boot tools: initramfs-tools and dracut conflict in Debian 12 (each is a
 # linux-initramfs-tool, and dracut Conflicts: initramfs-tools), but their
@@ -19,6 +20,7 @@ vm_pkgs=(linux-source-6.12 linux-source-6.1 flex bison bc libelf-dev libssl-dev 
 	perl busybox-static dmsetup e2fsprogs xfsprogs keyutils util-linux
 	kmod coreutils)
 boot_pkgs=(initramfs-tools-core dracut-core udev klibc-utils cpio zstd)
+bench_pkgs=(gnuplot-nox strace)
 
 want=()
 for what in "$@"; do
@@ -26,7 +28,8 @@ for what in "$@"; do
 	build) want+=("${build_pkgs[@]}") ;;
 	vm) want+=("${vm_pkgs[@]}") ;;
 	boot) want+=("${boot_pkgs[@]}") ;;
-	*) echo "install-deps: unknown set '$what' (build, vm, boot)" >&2; exit 1 ;;
+	bench) want+=("${bench_pkgs[@]}") ;;
+	*) echo "install-deps: unknown set '$what' (build, vm, boot, bench)" >&2; exit 1 ;;
 	esac
 done
 
