@@ -241,6 +241,58 @@ static void test_plain_dirs(void **st)
 	fx_rmrf(r);
 }
 
+/* Issue 14: a lookup reads the device it names, not the system's list. */
+static void test_lookup_reads_one(void **st)
+{
+	char *r = fx_root();
+	struct dmcaps_ctx *ctx = fx_ctx(r, NULL);
+	struct dmcaps_dev *dev, *again;
+
+	fx_disk(r, "sda", "8:0");
+	fx_disk(r, "sdb", "8:16");
+	fx_part(r, "sda", "sda1", "8:1", "1");
+	fx_dm(r, "dm-0", "253:0", "lin", NULL);
+	fx_symlink(r, "sys/dev/block/8:0", "../../block/sda");
+	fx_symlink(r, "sys/dev/block/8:16", "../../block/sdb");
+	fx_symlink(r, "sys/dev/block/8:1", "../../block/sda/sda1");
+	fx_symlink(r, "sys/dev/block/253:0", "../../block/dm-0");
+
+	assert_int_equal(dmcaps_dev_lookup(ctx, "8:16", &dev), 0);
+	assert_string_equal(dmcaps_dev_kname(dev), "sdb");
+	assert_false(ctx->devs_read);
+	assert_int_equal(ctx->nknown, 1);
+	/* The same device by path: met before, no read. (A bare name may
+	 * be a DM name, which a sysroot can only look for in the list.) */
+	assert_int_equal(dmcaps_dev_lookup(ctx, "/dev/sdb", &again), 0);
+	assert_ptr_equal(again, dev);
+	assert_int_equal(ctx->nknown, 1);
+	/* A partition by number, and its disk through the partition. */
+	assert_int_equal(dmcaps_dev_lookup(ctx, "8:1", &dev), 0);
+	assert_string_equal(dmcaps_dev_kname(dev), "sda1");
+	assert_int_equal(dmcaps_dev_disk(ctx, dev, &again), 0);
+	assert_string_equal(dmcaps_dev_kname(again), "sda");
+	assert_int_equal(ctx->nknown, 3);
+	/* A DM device by number: its dm/ attributes come with it. */
+	assert_int_equal(dmcaps_dev_lookup(ctx, "253:0", &dev), 0);
+	assert_string_equal(dmcaps_dev_dm_name(dev), "lin");
+	assert_false(ctx->devs_read);
+	/* The list, read later, holds the devices already met. */
+	{
+		struct dmcaps_dev **devs;
+		size_t n, i;
+		bool found = false;
+
+		assert_int_equal(dmcaps_dev_list(ctx, &devs, &n), 0);
+		assert_int_equal(n, 4);
+		for (i = 0; i < n; i++)
+			found |= devs[i] == dev;
+		assert_true(found);
+		assert_int_equal(ctx->nknown, 4);
+	}
+	dmcaps_free(ctx);
+	fx_rmrf(r);
+}
+
 static void test_no_sysfs(void **st)
 {
 	char *r = fx_root();
@@ -323,6 +375,7 @@ int main(void)
 		T(test_lookup_missing),
 		T(test_lookup_devno),
 		cmocka_unit_test(test_plain_dirs),
+		cmocka_unit_test(test_lookup_reads_one),
 		cmocka_unit_test(test_no_sysfs),
 		T(test_table_fixtures),
 		T(test_dm_available_sysroot),
