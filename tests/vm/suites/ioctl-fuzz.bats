@@ -62,21 +62,24 @@ teardown() {
 
 # The DM stacks the fuzzer asks about (names in $DMS) and evicts from
 # (paths in $BLKS, with the emulated devices themselves). fs takes the
-# first 16 MiB of nb0, nb1 and nb3; the others use what lies beyond, or nb2.
+# first 16 MiB of nb0, nb1 and nb3 (nothing stacks on it: it gets a file
+# system); the others use what lies beyond, or nb2.
 stacks() {
 	local t= i
 	linear_interleaved fs nb0 nb1 nb3
-	dmsetup create upper --uuid CRYPT-FUZZ-upper --table "0 16384 linear /dev/mapper/fs 0
-16384 16384 linear /dev/nb2 0"
 	dmsetup create stripe --table "0 16384 striped 2 128 /dev/nb0 32768 /dev/nb1 32768"
+	# two levels: upper over stripe (over nb0 and nb1) and nb2
+	dmsetup create upper --uuid CRYPT-FUZZ-upper --table "0 8192 linear /dev/mapper/stripe 0
+8192 16384 linear /dev/nb2 0"
 	dmsetup create crypt --table "0 8192 crypt aes-xts-plain64 $(printf '%064d' 0) 0 /dev/plain0 0
 8192 8192 linear /dev/nb1 40960"
 	for i in $(seq 0 99); do
 		t+="$((i * 8)) 8 linear /dev/nb2 $((16384 + i * 8))"$'\n'
 	done
 	dmsetup create many --table "$t"
-	dmsetup create inact --table "0 4096 linear /dev/nb0 40960"
-	dmsetup load inact --table "0 4096 linear /dev/nb2 24576"
+	# a loaded expansion: none live, nb0's set inactive
+	dmsetup create inact --table "0 4096 linear /dev/plain0 16384"
+	dmsetup load inact --table "0 4096 linear /dev/nb0 40960"
 	dmsetup create empty --notable
 	dmsetup create susp --table "0 4096 linear /dev/nb1 49152"
 	dmsetup suspend susp
@@ -144,6 +147,7 @@ count() {
 	ids+=("$id")
 	# the keys go on being used (and programmed again) while evicted;
 	# without bats' fd 3, which would keep bats waiting for it
+	echo 4 > /proc/sys/vm/drop_caches	# no kernel log line each time
 	(
 		while :; do
 			echo 3 > /proc/sys/vm/drop_caches
