@@ -48,8 +48,8 @@ teardown() {
 	rm -rf "$WORK" "$LBLK64_MASTER" "$LBLK64_KEY"
 }
 
-@test "1,000 rounds of fscrypt writes while the stack is reloaded, suspended, queried, evicted and dropped: every file intact" {
-	local rounds=${DMCAPS_STRESS_ROUNDS:-1000} seed=${DMCAPS_STRESS_SEED:-$RANDOM$RANDOM}
+@test "5,000 rounds of fscrypt writes while the stack is reloaded, suspended, queried, evicted and dropped: every file intact" {
+	local rounds=${DMCAPS_STRESS_ROUNDS:-5000} seed=${DMCAPS_STRESS_SEED:-$RANDOM$RANDOM}
 	local d enc0 enc1
 	linear_interleaved fs nb0 nb1
 	# table B maps the same data as table A, each 1 MiB target split in two
