@@ -28,7 +28,8 @@
 
 #define DMI_SIZE	sizeof(struct dm_ioctl)
 /* DM accepts data_size from the end of the fixed fields on (305), below
- * sizeof(struct dm_ioctl) (312): such a buffer has no room for an answer */
+ * sizeof(struct dm_ioctl) (312): such a buffer has no room for an answer,
+ * and data_start is then data_size */
 #define DMI_MIN		offsetof(struct dm_ioctl, data)
 /* DM refuses data_size above DM_MAX_TARGETS * DM_MAX_TARGET_PARAMS */
 #define DM_DATA_MAX	(1U << 30)
@@ -362,7 +363,7 @@ void fuzz_caps_call(struct fuzz *f, struct rng *r, uint64_t index,
 	struct dm_ioctl out;
 	uint8_t *p;
 	size_t span;
-	uint32_t len, got;
+	uint32_t len, got, start;
 	int err;
 
 	caps_build(f, r, &q);
@@ -422,13 +423,15 @@ void fuzz_caps_call(struct fuzz *f, struct rng *r, uint64_t index,
 	if (!canary_ok(&f->arena, p, span))
 		fuzz_anomaly(f, index, "caps: the kernel wrote past data_size %u",
 			     q.io.data_size);
-	if (out.data_size < DMI_MIN || out.data_size > q.io.data_size ||
-	    (out.data_size > DMI_MIN && (out.data_start != DMI_SIZE ||
-					 out.data_size < DMI_SIZE)))
+	/* the answer starts after struct dm_ioctl, or at the end of a buffer
+	 * too small for it (get_result_buffer()) */
+	start = q.io.data_size < DMI_SIZE ? q.io.data_size : DMI_SIZE;
+	if (out.data_start != start || out.data_size < start ||
+	    out.data_size > q.io.data_size)
 		return fuzz_anomaly(f, index, "caps: answer data_start %u data_size %u for a buffer of %u",
 				    out.data_start, out.data_size, q.io.data_size);
-	len = q.io.data_size > DMI_SIZE ? q.io.data_size - DMI_SIZE : 0;
-	got = out.data_size > DMI_SIZE ? out.data_size - DMI_SIZE : 0;
+	len = q.io.data_size - start;
+	got = out.data_size - start;
 	if (out.flags & DM_BUFFER_FULL_FLAG) {
 		/* only whole records, no more than fit, and a header if it fits */
 		if (got > len)
