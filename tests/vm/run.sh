@@ -56,7 +56,7 @@ while [ $# -gt 0 ]; do
 	--build) build=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--exec) exec_script=$(realpath "$2"); shift 2 ;;
-	-h|--help) sed -n '4,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	/tmp/*) die "$1: the guest mounts its own /tmp; put suites elsewhere" ;;
 	*) suites+=("$(realpath "$1")"); shift ;;
