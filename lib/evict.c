@@ -16,21 +16,23 @@
 #include "internal.h"
 #include "kabi-blk-crypto.h"
 
-/* Failures the kernel reports by device; more are only counted. */
-#define EVICT_FAILURE_ENTRIES	64
+#define EVICT_FAILURE_ENTRIES	DMCAPS_EVICT_FAILURE_ENTRIES
 
-struct dmcaps_evict_result {
-	unsigned int evicted;
-	unsigned int busy;
-	unsigned int devices;
-	unsigned int failures;
-	size_t nentries;
-	struct blk_crypto_evict_failure entries[EVICT_FAILURE_ENTRIES];
-};
+/* An errno from the kernel's answer, as a negative one; anything out of
+ * errno's range (INT_MIN cannot even be negated) is a malformed answer. */
+static int errno_of_reply(int32_t error)
+{
+	if (error >= 1 && error <= DMCAPS_ERRNO_MAX)
+		return -error;
+	if (error <= -1 && error >= -DMCAPS_ERRNO_MAX)
+		return error;
+	return -EBADMSG;
+}
 
 DMCAPS_EXPORT const char *dmcaps_evict_strerror(int error)
 {
-	switch (error < 0 ? error : -error) {
+	error = errno_of_reply(error);
+	switch (error) {
 	case -ENOTTY:
 		return "the kernel has no key-eviction interface "
 		       "(BLKCRYPTOEVICTKEY, from the dmcaps kernel series)";
@@ -68,7 +70,29 @@ DMCAPS_EXPORT const char *dmcaps_evict_strerror(int error)
 		       "interface of this version (the device's driver "
 		       "answered instead)";
 	default:
-		return strerror(error < 0 ? -error : error);
+		return strerror(-error);
+	}
+}
+
+void dmcaps_evict_reply(const struct blk_crypto_evict_key_arg *arg,
+			struct blk_crypto_evict_failure *entries,
+			size_t nentries, struct dmcaps_evict_result *res)
+{
+	size_t i;
+
+	res->evicted = arg->slots_evicted;
+	res->busy = arg->slots_busy;
+	res->devices = arg->devices_visited;
+	res->failures = arg->nr_failures;
+	/* The kernel counts every failure but writes at most the room we
+	 * gave it (failures_len): never more entries than that. */
+	res->nentries = arg->nr_failures < nentries ? arg->nr_failures :
+						      nentries;
+	if (res->nentries > ARRAY_SIZE(res->entries))
+		res->nentries = ARRAY_SIZE(res->entries);
+	for (i = 0; i < res->nentries; i++) {
+		res->entries[i] = entries[i];
+		res->entries[i].error = errno_of_reply(entries[i].error);
 	}
 }
 
@@ -155,12 +179,7 @@ DMCAPS_EXPORT int dmcaps_evict_key(struct dmcaps_ctx *ctx, struct dmcaps_dev *de
 			dmcaps_evict_strerror(r));
 		goto out;
 	}
-	res->evicted = arg.slots_evicted;
-	res->busy = arg.slots_busy;
-	res->devices = arg.devices_visited;
-	res->failures = arg.nr_failures;
-	res->nentries = arg.nr_failures < EVICT_FAILURE_ENTRIES ?
-			arg.nr_failures : EVICT_FAILURE_ENTRIES;
+	dmcaps_evict_reply(&arg, res->entries, EVICT_FAILURE_ENTRIES, res);
 out:
 	/* The request held a pointer to the key only, but wipe it anyway:
 	 * it is the one place a future ABI might copy bytes into. */

@@ -133,6 +133,9 @@ char *dmcaps_root_path(const struct dmcaps_ctx *ctx, const char *path);
 
 /* ---- util.c ------------------------------------------------------------- */
 
+/* The largest errno Linux returns (include/linux/err.h MAX_ERRNO). */
+#define DMCAPS_ERRNO_MAX	4095
+
 /* Reads a small text file (at most @max bytes), NUL-terminated, with one
  * trailing newline removed. -errno; -EFBIG when longer than @max. */
 int dmcaps_read_small_file(const char *path, size_t max, char **text);
@@ -263,6 +266,23 @@ void dmcaps_kcaps_free_ctx(struct dmcaps_ctx *ctx);
  * table's DM_CRYPTO_CAPS answer; an error: read sysfs instead. */
 int dmcaps_kcaps_fill_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev);
 
+/* ---- kcaps-reply.c ------------------------------------------------------ */
+
+struct dm_crypto_caps;
+/*
+ * The answer in a DM_CRYPTO_CAPS parameter block of @bufsize bytes (the
+ * size we allocated, whatever the block says), every offset, size, count
+ * and index checked; @types: the target type query's answer is expected.
+ * NULL with *why (a constant) when malformed.
+ */
+const struct dm_crypto_caps *dmcaps_kcaps_reply(const struct dm_ioctl *dmi,
+						size_t bufsize, bool types,
+						const char **why);
+/* After DM_BUFFER_FULL_FLAG: the size of the next buffer (*next); -E2BIG
+ * beyond @max, -EBADMSG for a malformed block (*why set either way). */
+int dmcaps_kcaps_reply_next_size(const struct dm_ioctl *dmi, size_t bufsize,
+				 size_t max, size_t *next, const char **why);
+
 /* ---- table.c ------------------------------------------------------------ */
 
 struct dmcaps_target {
@@ -303,8 +323,7 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 /* A raw key's bytes (dmcaps_key_size() of them); NULL for a keyring key. */
 const void *dmcaps_key_bytes(const struct dmcaps_key *key);
 
-struct blk_crypto_evict_key_arg;
-struct blk_crypto_evict_failure;
+#include "kabi-blk-crypto.h"
 /* The kernel request for @cfg and @key, with room for @nentries failures
  * at @entries. -EINVAL when @cfg's mode does not fit the request. */
 int dmcaps_evict_arg_build(const struct dmcaps_key_config *cfg,
@@ -312,5 +331,24 @@ int dmcaps_evict_arg_build(const struct dmcaps_key_config *cfg,
 			   struct blk_crypto_evict_key_arg *arg,
 			   struct blk_crypto_evict_failure *entries,
 			   size_t nentries);
+/*
+ * Reads the kernel's answer in @arg and the @nentries failure records it
+ * was given room for into @res: counts as they are, at most @nentries
+ * records, every record's error a negative errno (-EBADMSG for a value
+ * out of errno's range). @entries may be @res's own.
+ */
+/* Failures the kernel reports by device; more are only counted. */
+#define DMCAPS_EVICT_FAILURE_ENTRIES	64
+struct dmcaps_evict_result {
+	unsigned int evicted;
+	unsigned int busy;
+	unsigned int devices;
+	unsigned int failures;
+	size_t nentries;
+	struct blk_crypto_evict_failure entries[DMCAPS_EVICT_FAILURE_ENTRIES];
+};
+void dmcaps_evict_reply(const struct blk_crypto_evict_key_arg *arg,
+			struct blk_crypto_evict_failure *entries,
+			size_t nentries, struct dmcaps_evict_result *res);
 
 #endif

@@ -71,15 +71,16 @@ static int kcaps_ioctl(struct dmcaps_ctx *ctx, struct dm_ioctl *dmi)
 }
 
 /*
- * One query: @devno 0 for the target type list. On success *dmi is the
- * malloc()ed parameter block holding the complete answer at data_start.
+ * One query: @devno 0 for the target type list. On success *out is the
+ * malloc()ed parameter block of *outsize bytes holding the complete answer
+ * at data_start, not yet checked (answer() does).
  */
 static int kcaps_call(struct dmcaps_ctx *ctx, dev_t devno, bool inactive,
-		      struct dm_ioctl **out)
+		      struct dm_ioctl **out, size_t *outsize)
 {
-	uint32_t size = sizeof(struct dm_ioctl) + KCAPS_FIRST_SIZE;
-	const struct dm_crypto_caps *h;
+	size_t size = sizeof(struct dm_ioctl) + KCAPS_FIRST_SIZE, next;
 	struct dm_ioctl *dmi;
+	const char *why;
 	int tries, r;
 
 	*out = NULL;
@@ -103,73 +104,39 @@ static int kcaps_call(struct dmcaps_ctx *ctx, dev_t devno, bool inactive,
 			free(dmi);
 			return r;
 		}
-		if (dmi->data_start < sizeof(*dmi) || dmi->data_size > size ||
-		    dmi->data_start > dmi->data_size) {
-			log_err(ctx, "DM_CRYPTO_CAPS: the kernel returned a "
-				"malformed parameter block.");
-			free(dmi);
-			return -EBADMSG;
-		}
 		if (!(dmi->flags & DM_BUFFER_FULL_FLAG)) {
 			*out = dmi;
+			*outsize = size;
 			return 0;
 		}
-		h = (const void *)((char *)dmi + dmi->data_start);
-		if (dmi->data_size - dmi->data_start >= sizeof(*h) &&
-		    h->total_size > size - dmi->data_start)
-			size = dmi->data_start + h->total_size;
-		else
-			size = size > KCAPS_MAX_SIZE / 2 ? KCAPS_MAX_SIZE : 2 * size;
+		r = dmcaps_kcaps_reply_next_size(dmi, size, KCAPS_MAX_SIZE,
+						 &next, &why);
 		free(dmi);
-		if (size > KCAPS_MAX_SIZE) {
-			log_err(ctx, "DM_CRYPTO_CAPS: the answer would exceed %u bytes.",
-				KCAPS_MAX_SIZE);
-			return -E2BIG;
+		if (r) {
+			log_err(ctx, "DM_CRYPTO_CAPS: the kernel's answer to a "
+				"%zu-byte buffer is malformed: %s.", size, why);
+			return r;
 		}
+		size = next;
 	}
 	log_err(ctx, "DM_CRYPTO_CAPS: the answer kept outgrowing the buffer.");
 	return -EAGAIN;
 }
 
-/* The answer's header, checked; NULL (and logged) when malformed. */
+/* The answer's header, checked whole (kcaps-reply.c); NULL and logged
+ * when malformed. */
 static const struct dm_crypto_caps *answer(struct dmcaps_ctx *ctx,
-					   const struct dm_ioctl *dmi)
+					   const struct dm_ioctl *dmi,
+					   size_t size, bool types)
 {
-	const struct dm_crypto_caps *h = (const void *)((const char *)dmi +
-							dmi->data_start);
-	uint64_t len = dmi->data_size - dmi->data_start;
-	const struct {
-		uint32_t off, num, size, min;
-	} arr[] = {
-		{ h->modes_offset, h->num_modes, h->mode_size,
-		  sizeof(struct dm_crypto_caps_mode) },
-		{ h->sets_offset, h->num_sets, h->set_size,
-		  sizeof(struct dm_crypto_caps_set) + 4 * (uint64_t)h->num_modes },
-		{ h->targets_offset, h->num_targets, h->target_size,
-		  sizeof(struct dm_crypto_caps_target) },
-		{ h->devs_offset, h->num_devs, h->dev_size,
-		  sizeof(struct dm_crypto_caps_dev) },
-		{ h->types_offset, h->num_types, h->type_size,
-		  sizeof(struct dm_crypto_caps_type) },
-	};
-	size_t i;
+	const struct dm_crypto_caps *h;
+	const char *why;
 
-	if (len < sizeof(*h) || h->version < DM_CRYPTO_CAPS_VERSION ||
-	    h->size < sizeof(*h) || h->size > len)
-		goto bad;
-	for (i = 0; i < ARRAY_SIZE(arr); i++) {
-		if (!arr[i].num)
-			continue;
-		if (arr[i].size < arr[i].min ||
-		    arr[i].off + (uint64_t)arr[i].num * arr[i].size > len)
-			goto bad;
-	}
+	h = dmcaps_kcaps_reply(dmi, size, types, &why);
+	if (!h)
+		log_err(ctx, "DM_CRYPTO_CAPS: the kernel's answer is "
+			"malformed: %s.", why);
 	return h;
-bad:
-	log_err(ctx, "DM_CRYPTO_CAPS: the kernel's answer is malformed "
-		"(version %u, %ju bytes).", len >= 8 ? h->version : 0,
-		(uintmax_t)len);
-	return NULL;
 }
 
 static const void *record(const struct dm_crypto_caps *h, uint32_t off,
@@ -225,8 +192,6 @@ static int types_store(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h)
 	const struct dm_crypto_caps_type *t;
 	uint32_t i;
 
-	if (!(h->flags & DM_CRYPTO_CAPS_TARGET_TYPES))
-		return -EBADMSG;
 	ctx->ktypes = calloc(h->num_types ?: 1, sizeof(*ctx->ktypes));
 	if (!ctx->ktypes)
 		return -ENOMEM;
@@ -243,6 +208,7 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_available(struct dmcaps_ctx *ctx)
 {
 	const struct dm_crypto_caps *h;
 	struct dm_ioctl *dmi;
+	size_t size;
 	int r;
 
 	if (!ctx)
@@ -250,9 +216,9 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_available(struct dmcaps_ctx *ctx)
 	if (ctx->kcaps_probed)
 		return ctx->kcaps_err;
 
-	r = kcaps_call(ctx, 0, false, &dmi);
+	r = kcaps_call(ctx, 0, false, &dmi, &size);
 	if (!r) {
-		h = answer(ctx, dmi);
+		h = answer(ctx, dmi, size, true);
 		r = h ? types_store(ctx, h) : -EBADMSG;
 		free(dmi);
 	}
@@ -339,8 +305,6 @@ static int kc_decode(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h,
 	size_t i;
 	int err;
 
-	if (h->table_set >= h->num_sets || h->queue_set >= h->num_sets)
-		return -EBADMSG;
 	kc->sets = calloc(h->num_sets, sizeof(*kc->sets));
 	kc->present = calloc(h->num_sets, sizeof(*kc->present));
 	kc->targets = calloc(h->num_targets ?: 1, sizeof(*kc->targets));
@@ -365,8 +329,6 @@ static int kc_decode(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h,
 
 	for (i = 0; i < h->num_devs; i++) {
 		d = record(h, h->devs_offset, h->dev_size, i);
-		if (d->set >= h->num_sets || d->target >= h->num_targets)
-			return -EBADMSG;
 		kc->devs[i].devno = dev_decode(d->dev);
 		kc->devs[i].target = d->target;
 		kc->devs[i].caps = kc->sets[d->set];
@@ -376,8 +338,6 @@ static int kc_decode(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h,
 
 	for (i = 0; i < h->num_targets; i++) {
 		t = record(h, h->targets_offset, h->target_size, i);
-		if ((uint64_t)t->first_dev + t->num_devs > h->num_devs)
-			return -EBADMSG;
 		copy_name(kc->types[i], t->target_type, DM_MAX_TYPE_NAME);
 		kc->targets[i].start = t->sector_start;
 		kc->targets[i].length = t->length;
@@ -399,6 +359,7 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 	const struct dm_crypto_caps *h;
 	struct dm_ioctl *dmi;
 	bool inactive = kind == DMCAPS_TABLE_INACTIVE;
+	size_t size;
 	int r;
 
 	if (!ctx || !dev || !kcaps ||
@@ -418,7 +379,7 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 	if (r)
 		return r;
 
-	r = kcaps_call(ctx, dev->devno, inactive, &dmi);
+	r = kcaps_call(ctx, dev->devno, inactive, &dmi, &size);
 	switch (r) {
 	case 0:
 		break;
@@ -436,13 +397,13 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 		return r;
 	}
 
-	h = answer(ctx, dmi);
-	if (!h || (h->flags & DM_CRYPTO_CAPS_TARGET_TYPES) ||
-	    !(h->flags & DM_CRYPTO_CAPS_INACTIVE) != !inactive) {
-		if (h)
-			log_err(ctx, "DM_CRYPTO_CAPS of %s: the kernel answered "
-				"another question (flags 0x%x).", dev->kname,
-				h->flags);
+	h = answer(ctx, dmi, size, false);
+	if (h && !(h->flags & DM_CRYPTO_CAPS_INACTIVE) != !inactive) {
+		log_err(ctx, "DM_CRYPTO_CAPS of %s: the kernel answered "
+			"another question (flags 0x%x).", dev->kname, h->flags);
+		h = NULL;
+	}
+	if (!h) {
 		free(dmi);
 		return -EBADMSG;
 	}
@@ -454,7 +415,8 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 	if (r) {
 		if (r == -EBADMSG)
 			log_err(ctx, "DM_CRYPTO_CAPS of %s: the kernel's answer "
-				"has indices out of range.", dev->kname);
+				"holds an impossible capability set.",
+				dev->kname);
 		dmcaps_kernel_caps_free(kc);
 		return r;
 	}

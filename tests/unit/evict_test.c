@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
+#include <sys/sysmacros.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -290,6 +292,49 @@ static void test_strerror_distinct(void **state)
 	assert_string_equal(dmcaps_evict_strerror(-EIO), strerror(EIO));
 }
 
+/* An error value out of errno's range, INT_MIN above all (whose negation
+ * overflowed), is a malformed answer, not a crash or "Unknown error". */
+static void test_strerror_out_of_range(void **state)
+{
+	assert_string_equal(dmcaps_evict_strerror(INT_MIN), strerror(EBADMSG));
+	assert_string_equal(dmcaps_evict_strerror(INT_MAX), strerror(EBADMSG));
+	assert_string_equal(dmcaps_evict_strerror(-4096), strerror(EBADMSG));
+	assert_string_equal(dmcaps_evict_strerror(0), strerror(EBADMSG));
+	assert_string_equal(dmcaps_evict_strerror(-EIO), strerror(EIO));
+}
+
+/* The kernel's failure records as the result gives them: errors within
+ * errno's range, never more records than the room it was given. */
+static void test_reply_decoded(void **state)
+{
+	struct blk_crypto_evict_key_arg arg = { 0 };
+	struct blk_crypto_evict_failure entries[DMCAPS_EVICT_FAILURE_ENTRIES];
+	struct dmcaps_evict_result res;
+	dev_t devno;
+	int err;
+
+	memset(entries, 0, sizeof(entries));
+	memset(&res, 0xa5, sizeof(res));
+	arg.slots_evicted = 3;
+	arg.nr_failures = 0xffffffffu;
+	entries[0] = (struct blk_crypto_evict_failure){ 8, 16, INT_MIN, 0 };
+	entries[1] = (struct blk_crypto_evict_failure){ 8, 32, -EIO, 0 };
+	entries[2] = (struct blk_crypto_evict_failure){ 8, 48, EBUSY, 0 };
+	dmcaps_evict_reply(&arg, entries, 3, &res);
+	assert_int_equal(dmcaps_evict_result_evicted(&res), 3);
+	assert_int_equal(dmcaps_evict_result_failures(&res), 0xffffffffu);
+	assert_int_equal(dmcaps_evict_result_failure_entries(&res), 3);
+	assert_int_equal(dmcaps_evict_result_failure(&res, 0, &devno, &err), 0);
+	assert_int_equal(err, -EBADMSG);
+	assert_int_equal(dmcaps_evict_result_failure(&res, 1, &devno, &err), 0);
+	assert_int_equal(err, -EIO);
+	assert_int_equal(minor(devno), 32);
+	assert_int_equal(dmcaps_evict_result_failure(&res, 2, &devno, &err), 0);
+	assert_int_equal(err, -EBUSY);
+	assert_int_equal(dmcaps_evict_result_failure(&res, 3, &devno, &err),
+			 -EINVAL);
+}
+
 static void test_evict_needs_running_system(void **state)
 {
 	struct env *e = *state;
@@ -323,6 +368,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_request_raw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_keyring_and_bad_mode, setup, teardown),
 		cmocka_unit_test(test_strerror_distinct),
+		cmocka_unit_test(test_strerror_out_of_range),
+		cmocka_unit_test(test_reply_decoded),
 		cmocka_unit_test_setup_teardown(test_evict_needs_running_system, setup, teardown),
 	};
 

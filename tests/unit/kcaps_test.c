@@ -35,6 +35,9 @@ static struct fake {
 	bool corrupt;		/* an array beyond the answer */
 	bool bad_index;		/* a device pointing at a set that is not */
 	uint32_t queue_set;	/* the queue's set: 1 (none) unless set */
+	/* a hostile kernel: rewrites a device query's reply, given the
+	 * size of the buffer it was handed */
+	void (*mangle)(struct dm_ioctl *dmi, uint32_t bufsize);
 	int dev_calls;
 	uint32_t last_flags;
 	uint64_t last_dev;
@@ -164,7 +167,7 @@ static uint32_t types_answer(char *a)
 static int fake_call(struct dmcaps_ctx *ctx, struct dm_ioctl *dmi)
 {
 	char full[8192] = { 0 };
-	uint32_t len, room;
+	uint32_t len, room, bufsize = dmi->data_size;
 	bool probe = !dmi->dev;
 
 	(void)ctx;
@@ -200,6 +203,8 @@ static int fake_call(struct dmcaps_ctx *ctx, struct dm_ioctl *dmi)
 	}
 	memcpy((char *)dmi + dmi->data_start, full, len);
 	dmi->data_size = dmi->data_start + len;
+	if (!probe && fk.mangle)
+		fk.mangle(dmi, bufsize);
 	return 0;
 }
 
@@ -400,6 +405,79 @@ static void test_malformed(void **st)
 	assert_null(kc);
 }
 
+/* BUFFER_FULL with a total_size that wraps data_start + total_size in 32
+ * bits to 16 bytes: the next buffer must not be that small (it was, and
+ * the struct dm_ioctl written into it overflowed the heap). */
+static void mangle_wrap(struct dm_ioctl *dmi, uint32_t bufsize)
+{
+	struct dm_crypto_caps *h = (void *)((char *)dmi + dmi->data_start);
+
+	(void)bufsize;
+	dmi->flags |= DM_BUFFER_FULL_FLAG;
+	h->total_size = (uint32_t)(0x100000000ull - dmi->data_start + 16);
+}
+
+static void test_retry_size_wraps(void **st)
+{
+	struct state *s = *st;
+	struct dmcaps_kernel_caps *kc = NULL;
+
+	fk.mangle = mangle_wrap;
+	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, dm0(s),
+						 DMCAPS_TABLE_LIVE, &kc), -E2BIG);
+	assert_null(kc);
+	assert_int_equal(fk.dev_calls, 1);
+	assert_true(fx_log_has(&s->log, "exceed"));
+}
+
+/* data_start at the very end of the buffer: no header to read (it was
+ * read before the length was checked: a heap over-read under ASan). */
+static void mangle_empty(struct dm_ioctl *dmi, uint32_t bufsize)
+{
+	dmi->data_start = bufsize;
+	dmi->data_size = bufsize;
+}
+
+static void test_empty_answer_not_read(void **st)
+{
+	struct state *s = *st;
+	struct dmcaps_kernel_caps *kc = NULL;
+
+	fk.mangle = mangle_empty;
+	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, dm0(s),
+						 DMCAPS_TABLE_LIVE, &kc), -EBADMSG);
+	assert_null(kc);
+	assert_true(fx_log_has(&s->log, "shorter than its header"));
+}
+
+/* Records 4 bytes off their 8-byte alignment (a misaligned 64-bit read,
+ * UBSan's complaint, and no kernel ever writes it). */
+static void mangle_misaligned(struct dm_ioctl *dmi, uint32_t bufsize)
+{
+	char *a = (char *)dmi + dmi->data_start;
+	struct dm_crypto_caps *h = (void *)a;
+
+	(void)bufsize;
+	memmove(a + h->devs_offset + 4, a + h->devs_offset,
+		(size_t)h->num_devs * h->dev_size);
+	h->devs_offset += 4;
+	h->types_offset += 8;
+	h->total_size += 8;
+	dmi->data_size += 8;
+}
+
+static void test_misaligned_records(void **st)
+{
+	struct state *s = *st;
+	struct dmcaps_kernel_caps *kc = NULL;
+
+	fk.mangle = mangle_misaligned;
+	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, dm0(s),
+						 DMCAPS_TABLE_LIVE, &kc), -EBADMSG);
+	assert_null(kc);
+	assert_true(fx_log_has(&s->log, "misaligned"));
+}
+
 /* The kernel's errors, as the library's. */
 static void test_errors_mapped(void **st)
 {
@@ -472,6 +550,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_buffer_full_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_mapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_size_wraps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_answer_not_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_misaligned_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verdict_trusts_kernel_queue, setup, teardown),
 	};
 
