@@ -143,6 +143,14 @@ int dmcaps_read_small_file(const char *path, size_t max, char **text);
 int dmcaps_parse_u64(const char *s, uint64_t *v);
 int dmcaps_parse_u32(const char *s, uint32_t *v);
 int dmcaps_parse_devno(const char *s, dev_t *devno);
+/*
+ * Room for @need elements of @size bytes in @arr, which has room for *cap:
+ * grows geometrically, so that appending n elements one at a time costs
+ * O(n) copies (a 100,000-line table under ASan or valgrind). Returns the
+ * array, perhaps moved, with *cap updated; NULL on overflow or ENOMEM,
+ * @arr then untouched.
+ */
+void *dmcaps_grow(void *arr, size_t *cap, size_t need, size_t size);
 /* asprintf() that returns NULL on failure. */
 char *dmcaps_strdup_printf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -292,12 +300,12 @@ struct dmcaps_target {
 	char *params;
 	enum dmcaps_passes passes;
 	struct dmcaps_dev **devs;
-	size_t ndevs;
+	size_t ndevs, devs_cap;
 };
 
 struct dmcaps_table {
 	struct dmcaps_target *targets;
-	size_t ntargets;
+	size_t ntargets, cap;
 	/* The DM device the table is (or would be) loaded into, and whether
 	 * it has crypto_fallback set: the table then exposes the union of its
 	 * devices' capabilities and of what @dev exposes already. */

@@ -72,12 +72,12 @@ static int dev_effective_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 struct dmcaps_prediction {
 	struct dmcaps_set *caps;
 	struct dmcaps_reason *reasons;
-	size_t nreasons;
+	size_t nreasons, reasons_cap;
 	/* Reasons' strings (target types, deltas' mode names) point into
 	 * these copies: a prediction outlives its table. Devices belong to
 	 * the context. */
 	char **strings;
-	size_t nstrings;
+	size_t nstrings, strings_cap;
 };
 
 static int keep_string(struct dmcaps_prediction *p, const char **str)
@@ -96,7 +96,8 @@ static int keep_string(struct dmcaps_prediction *p, const char **str)
 	copy = strdup(*str);
 	if (!copy)
 		return -ENOMEM;
-	n = realloc(p->strings, (p->nstrings + 1) * sizeof(*n));
+	n = dmcaps_grow(p->strings, &p->strings_cap, p->nstrings + 1,
+			sizeof(*n));
 	if (!n) {
 		free(copy);
 		return -ENOMEM;
@@ -114,7 +115,8 @@ static int add_reason(struct dmcaps_prediction *p, enum dmcaps_cause cause,
 	struct dmcaps_reason *n, *r;
 	int err;
 
-	n = realloc(p->reasons, (p->nreasons + 1) * sizeof(*n));
+	n = dmcaps_grow(p->reasons, &p->reasons_cap, p->nreasons + 1,
+			sizeof(*n));
 	if (!n)
 		return -ENOMEM;
 	p->reasons = n;

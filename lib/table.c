@@ -58,7 +58,7 @@ static int target_add_dev(struct dmcaps_target *t, struct dmcaps_dev *dev)
 	for (i = 0; i < t->ndevs; i++)
 		if (t->devs[i] == dev)
 			return 0;
-	n = realloc(t->devs, (t->ndevs + 1) * sizeof(*n));
+	n = dmcaps_grow(t->devs, &t->devs_cap, t->ndevs + 1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
 	n[t->ndevs++] = dev;
@@ -89,7 +89,8 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 	tt = dmcaps_ttype_get(ctx, type);
 	if (!tt)
 		return -ENOMEM;
-	n = realloc(table->targets, (table->ntargets + 1) * sizeof(*n));
+	n = dmcaps_grow(table->targets, &table->cap, table->ntargets + 1,
+			sizeof(*n));
 	if (!n)
 		return -ENOMEM;
 	table->targets = n;

@@ -21,7 +21,7 @@ struct args {
 	size_t argc;
 	size_t pos;
 	const char **devs;
-	size_t ndevs;
+	size_t ndevs, cap;
 	const char *why;	/* first fault found */
 };
 
@@ -41,7 +41,7 @@ static bool push_dev(struct args *a, const char *dev)
 {
 	const char **n;
 
-	n = realloc(a->devs, (a->ndevs + 1) * sizeof(*n));
+	n = dmcaps_grow(a->devs, &a->cap, a->ndevs + 1, sizeof(*n));
 	if (!n)
 		return fail(a, "out of memory");
 	n[a->ndevs++] = dev;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,28 @@ int dmcaps_parse_devno(const char *s, dev_t *devno)
 		return -EINVAL;
 	*devno = makedev(major, minor);
 	return 0;
+}
+
+void *dmcaps_grow(void *arr, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap;
+	void *n;
+
+	if (need <= *cap)
+		return arr;
+	if (!ncap)
+		ncap = 8;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return NULL;
+		ncap *= 2;
+	}
+	if (ncap > SIZE_MAX / size)
+		return NULL;
+	n = realloc(arr, ncap * size);
+	if (n)
+		*cap = ncap;
+	return n;
 }
 
 char *dmcaps_strdup_printf(const char *fmt, ...)

@@ -11,56 +11,56 @@
 #include "dmcaps.h"
 #include "exitcodes.h"
 
-/* Unescaped fields of @text: split at unescaped ',' (and, to refuse it,
- * ';'). */
+/* The end of the field starting at @p ('\0', ',' or ';', unescaped) and
+ * its length once unescaped; NULL for a '\' at the very end. */
+static const char *field_end(const char *p, size_t *len)
+{
+	*len = 0;
+	for (; *p && *p != ',' && *p != ';'; p++, (*len)++) {
+		if (*p == '\\' && !*++p)
+			return NULL;
+	}
+	return p;
+}
+
+/*
+ * Unescaped fields of @text: split at unescaped ',' (and, to refuse it,
+ * ';'). Two passes, each field allocated at its own length, so memory is
+ * linear in the input (one field per character of "a,,,,..." included).
+ */
 static int split(const char *text, char ***fields, size_t *n, bool *several)
 {
-	size_t len = strlen(text), i, k = 0;
-	char **f = NULL, **nf, *cur;
+	const char *p, *e;
+	size_t count = 0, len, i, k;
+	char **f;
 
 	*several = false;
 	*n = 0;
-	cur = calloc(1, len + 1);
-	if (!cur)
-		return -1;
-	for (i = 0; ; i++) {
-		char c = text[i];
-
-		if (c == '\\') {
-			if (!text[i + 1]) {
-				free(cur);
-				goto bad;
-			}
-			cur[k++] = text[++i];
-			continue;
-		}
-		if (c == ';') {
+	for (p = text; ; p = e + 1) {
+		e = field_end(p, &len);
+		if (!e)
+			return -1;
+		count++;
+		if (*e == ';' && e[1]) {
 			/* a trailing ';' ends the only device */
-			if (text[i + 1]) {
-				*several = true;
-				free(cur);
-				goto bad;
-			}
-			c = '\0';
+			*several = true;
+			return -1;
 		}
-		if (c == ',' || c == '\0') {
-			cur[k] = '\0';
-			nf = realloc(f, (*n + 1) * sizeof(*f));
-			if (!nf) {
-				free(cur);
-				goto bad;
-			}
-			f = nf;
-			f[(*n)++] = cur;
-			if (!c)
-				break;
-			cur = calloc(1, len + 1);
-			if (!cur)
-				goto bad;
-			k = 0;
-			continue;
-		}
-		cur[k++] = c;
+		if (*e != ',')
+			break;
+	}
+	f = calloc(count, sizeof(*f));
+	if (!f)
+		return -1;
+	for (p = text, i = 0; i < count; i++, p = e + 1) {
+		e = field_end(p, &len);
+		f[i] = malloc(len + 1);
+		if (!f[i])
+			goto bad;
+		for (k = 0; p < e; p++)
+			f[i][k++] = *p == '\\' ? *++p : *p;
+		f[i][k] = '\0';
+		*n = i + 1;
 	}
 	*fields = f;
 	return 0;
@@ -76,6 +76,7 @@ int concise_parse(const char *text, struct concise *c)
 	char **f = NULL;
 	size_t n = 0, i, len = 0;
 	bool several;
+	char *p;
 	int r = EXIT_DMCAPS_USAGE;
 
 	memset(c, 0, sizeof(*c));
@@ -106,9 +107,10 @@ int concise_parse(const char *text, struct concise *c)
 		r = EXIT_DMCAPS_NOMEM;
 		goto out;
 	}
-	for (i = 4; i < n; i++) {
-		strcat(c->table, f[i]);
-		strcat(c->table, "\n");
+	/* Appended at the end, not strcat(): linear in the input. */
+	for (i = 4, p = c->table; i < n; i++) {
+		p = stpcpy(p, f[i]);
+		*p++ = '\n';
 	}
 	c->name = f[0];
 	c->uuid = f[1];
