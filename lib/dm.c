@@ -263,8 +263,12 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		log_err(ctx, "Cannot talk to device-mapper.");
 		goto out;
 	}
+	/* The answer holds a dm-crypt table's key: the kernel and libdm
+	 * wipe their buffers (DM_SECURE_DATA_FLAG), our copies are wiped
+	 * by dmcaps_table_free(). */
 	if (!dm_task_set_major(dmt, major(dev->devno)) ||
 	    !dm_task_set_minor(dmt, minor(dev->devno)) ||
+	    !dm_task_secure_data(dmt) ||
 	    (kind == DMCAPS_TABLE_INACTIVE && !dm_task_query_inactive_table(dmt))) {
 		err = -ENOMEM;
 		goto out;
@@ -358,7 +362,7 @@ static int table_read_fixture(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		if (err)
 			log_err(ctx, "Malformed table in %s.", path);
 	}
-	free(text);
+	dmcaps_wipe_free_str(text);
 	free(path);
 	return err;
 }

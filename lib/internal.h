@@ -151,14 +151,24 @@ int dmcaps_parse_devno(const char *s, dev_t *devno);
  * @arr then untouched.
  */
 void *dmcaps_grow(void *arr, size_t *cap, size_t need, size_t size);
+/*
+ * Key material: a dm-crypt table holds its key in its parameters, so every
+ * buffer that held table text, parameters or arguments split from them is
+ * wiped before it is freed (explicit_bzero, not optimised away).
+ */
+void dmcaps_wipe(void *p, size_t n);
+/* Wipes the string (to its NUL) and frees it; NULL is fine. */
+void dmcaps_wipe_free_str(char *s);
 /* asprintf() that returns NULL on failure. */
 char *dmcaps_strdup_printf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
 /* Splits @text at blanks the way the kernel's dm_split_args() does ('\'
  * escapes the next character). *argv and its strings in one allocation:
- * free(*argv). */
+ * dmcaps_args_free(). */
 int dmcaps_split_args(const char *text, char ***argv, size_t *argc);
+/* Wipes the argument strings (they may hold a key) and frees @argv. */
+void dmcaps_args_free(char **argv);
 
 /* ---- caps.c ------------------------------------------------------------- */
 

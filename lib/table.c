@@ -40,9 +40,10 @@ DMCAPS_EXPORT void dmcaps_table_free(struct dmcaps_table *table)
 
 	if (!table)
 		return;
+	/* Every table may hold a dm-crypt key: always wiped. */
 	for (i = 0; i < table->ntargets; i++) {
 		free(table->targets[i].type);
-		free(table->targets[i].params);
+		dmcaps_wipe_free_str(table->targets[i].params);
 		free(table->targets[i].devs);
 	}
 	free(table->targets);
@@ -152,11 +153,11 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 out:
 	if (t) {
 		free(t->type);
-		free(t->params);
+		dmcaps_wipe_free_str(t->params);
 		free(t->devs);
 	}
 	free(devs);
-	free(argv);
+	dmcaps_args_free(argv);
 	return err;
 }
 
@@ -235,11 +236,13 @@ DMCAPS_EXPORT int dmcaps_table_parse(struct dmcaps_ctx *ctx, const char *text,
 	struct dmcaps_table *t = NULL;
 	unsigned int lineno = 0;
 	char *copy, *line, *next;
+	size_t len;
 	int err;
 
 	if (!ctx || !text || !table)
 		return -EINVAL;
 	*table = NULL;
+	len = strlen(text);
 	copy = strdup(text);
 	if (!copy)
 		return -ENOMEM;
@@ -257,6 +260,8 @@ DMCAPS_EXPORT int dmcaps_table_parse(struct dmcaps_ctx *ctx, const char *text,
 			continue;
 		err = parse_line(ctx, t, lineno, s);
 	}
+	/* The lines are cut in place: wipe the whole copy, not to a NUL. */
+	dmcaps_wipe(copy, len);
 	free(copy);
 	if (err) {
 		dmcaps_table_free(t);

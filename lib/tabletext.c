@@ -12,18 +12,11 @@
 
 #include "internal.h"
 
-static void wipe(void *p, size_t n)
-{
-	if (p && n)
-		explicit_bzero(p, n);
-}
+#define wipe dmcaps_wipe
 
 DMCAPS_EXPORT void dmcaps_text_wipe_free(char *text)
 {
-	if (!text)
-		return;
-	wipe(text, strlen(text));
-	free(text);
+	dmcaps_wipe_free_str(text);
 }
 
 DMCAPS_EXPORT int dmcaps_table_text_read(struct dmcaps_ctx *ctx, int fd,
@@ -125,16 +118,9 @@ DMCAPS_EXPORT int dmcaps_table_validate(struct dmcaps_ctx *ctx,
 	return 0;
 }
 
+/* dmcaps_table_free() wipes too, now: kept for the ABI. */
 DMCAPS_EXPORT void dmcaps_table_free_wipe(struct dmcaps_table *table)
 {
-	size_t i;
-
-	if (!table)
-		return;
-	for (i = 0; i < table->ntargets; i++)
-		if (table->targets[i].params)
-			wipe(table->targets[i].params,
-			     strlen(table->targets[i].params));
 	dmcaps_table_free(table);
 }
 

@@ -116,6 +116,20 @@ int dmcaps_parse_devno(const char *s, dev_t *devno)
 	return 0;
 }
 
+void dmcaps_wipe(void *p, size_t n)
+{
+	if (p && n)
+		explicit_bzero(p, n);
+}
+
+void dmcaps_wipe_free_str(char *s)
+{
+	if (!s)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
 void *dmcaps_grow(void *arr, size_t *cap, size_t need, size_t size)
 {
 	size_t ncap = *cap;
@@ -180,4 +194,15 @@ int dmcaps_split_args(const char *text, char ***argv_out, size_t *argc_out)
 	*argv_out = argv;
 	*argc_out = argc;
 	return 0;
+}
+
+void dmcaps_args_free(char **argv)
+{
+	size_t i;
+
+	if (!argv)
+		return;
+	for (i = 0; argv[i]; i++)
+		explicit_bzero(argv[i], strlen(argv[i]));
+	free(argv);
 }
