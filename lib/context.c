@@ -94,6 +94,11 @@ void dmcaps_vlog(struct dmcaps_ctx *ctx, int level, const char *fmt, va_list ap)
 	for (p = msg; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
+	/* Nor may a 5 MB target type come back as a 5 MB message: what a
+	 * message quotes from input is cut at DMCAPS_LOG_MAX bytes. */
+	if (len > DMCAPS_LOG_MAX)
+		snprintf(msg + DMCAPS_LOG_MAX - 40, 40, "... (%zu bytes cut)",
+			 len - (DMCAPS_LOG_MAX - 40));
 	ctx->log_fn(level, msg, ctx->log_usrptr);
 	free(msg);
 }

@@ -116,8 +116,13 @@ struct dmcaps_ctx {
 	size_t nktypes;
 	/* Unit tests: replaces the ioctl (NULL: the real one). */
 	int (*kcaps_call)(struct dmcaps_ctx *ctx, struct dm_ioctl *dmi);
+	/* Tests: the largest answer accepted (0: KCAPS_MAX_SIZE), so that a
+	 * fuzzer's retries do not allocate 256 MiB each. */
+	size_t kcaps_max_size;
 };
 
+/* The longest message the log callback gets, in bytes. */
+#define DMCAPS_LOG_MAX	1024
 void dmcaps_log(struct dmcaps_ctx *ctx, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void dmcaps_vlog(struct dmcaps_ctx *ctx, int level, const char *fmt, va_list ap)

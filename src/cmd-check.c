@@ -18,6 +18,7 @@
 #include "concise.h"
 #include "dmcaps.h"
 #include "exitcodes.h"
+#include "output.h"
 
 static const char *opt_table;
 static const char *opt_concise;
@@ -157,13 +158,13 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 		r = EXIT_DMCAPS_NOMEM;
 		goto out;
 	}
-	scols_line_set_data(ln, VCOL_ITEM, "verdict");
-	scols_line_set_data(ln, VCOL_DEVICE, device);
-	scols_line_set_data(ln, VCOL_VERDICT, verdict);
-	scols_line_set_data(ln, VCOL_NOW, now);
-	scols_line_set_data(ln, VCOL_NEW, new);
-	scols_line_set_data(ln, VCOL_SOURCE, dmcaps_verdict_old_source(v));
-	scols_line_set_data(ln, VCOL_CAUSE, dmcaps_verdict_why_unknown(v));
+	cell_set(ln, VCOL_ITEM, "verdict");
+	cell_set(ln, VCOL_DEVICE, device);
+	cell_set(ln, VCOL_VERDICT, verdict);
+	cell_set(ln, VCOL_NOW, now);
+	cell_set(ln, VCOL_NEW, new);
+	cell_set(ln, VCOL_SOURCE, dmcaps_verdict_old_source(v));
+	cell_set(ln, VCOL_CAUSE, dmcaps_verdict_why_unknown(v));
 
 	for (i = 0; i < dmcaps_verdict_change_count(v); i++) {
 		const struct dmcaps_change *c = dmcaps_verdict_change(v, i);
@@ -174,18 +175,20 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 			r = EXIT_DMCAPS_NOMEM;
 			break;
 		}
-		scols_line_set_data(ln, VCOL_ITEM, c->gained ? "gained" : "lost");
-		scols_line_set_data(ln, VCOL_DEVICE, device);
-		scols_line_set_data(ln, VCOL_VERDICT, verdict);
+		cell_set(ln, VCOL_ITEM, c->gained ? "gained" : "lost");
+		cell_set(ln, VCOL_DEVICE, device);
+		cell_set(ln, VCOL_VERDICT, verdict);
 		dmcaps_change_format_what(c, &what);
 		dmcaps_change_format_cause(c, &cause);
-		scols_line_refer_data(ln, VCOL_CAPABILITY, what);
-		scols_line_refer_data(ln, VCOL_CAUSE, cause);
+		cell_set(ln, VCOL_CAPABILITY, what);
+		cell_set(ln, VCOL_CAUSE, cause);
+		free(what);
+		free(cause);
 		if (c->reason) {
 			snprintf(buf, sizeof(buf), "%zu", c->reason->target_index + 1);
-			scols_line_set_data(ln, VCOL_TARGET, buf);
-			scols_line_set_data(ln, VCOL_TARGET_TYPE, c->reason->target_type);
-			scols_line_set_data(ln, VCOL_CAUSE_DEVICE, dev_name(c->reason->dev));
+			cell_set(ln, VCOL_TARGET, buf);
+			cell_set(ln, VCOL_TARGET_TYPE, c->reason->target_type);
+			cell_set(ln, VCOL_CAUSE_DEVICE, dev_name(c->reason->dev));
 		}
 	}
 	if (!r && scols_print_table(tb))
@@ -244,7 +247,8 @@ int verdict_print(FILE *f, const struct dmcaps_verdict *v, const char *device,
 	}
 	free(now);
 	free(new);
-	return fflush(f) ? EXIT_DMCAPS_FAILURE : 0;
+	/* A write error is reported once, by main()'s close_stdout(). */
+	return 0;
 }
 
 int concise_args(const char *text, const char *table_opt, int argc,

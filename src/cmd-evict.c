@@ -18,6 +18,7 @@
 
 #include "dmcaps.h"
 #include "exitcodes.h"
+#include "output.h"
 
 static const char *opt_mode;
 static const char *opt_key_file;
@@ -110,7 +111,7 @@ static int set_uint(struct libscols_line *ln, int col, unsigned int v)
 	char buf[16];
 
 	snprintf(buf, sizeof(buf), "%u", v);
-	return scols_line_set_data(ln, col, buf);
+	return cell_set(ln, col, buf);
 }
 
 /* --json and --pairs: one "result" line, then one "failure" line per
@@ -143,9 +144,9 @@ static int print_machine(struct dmcaps_ctx *ctx, const struct dmcaps_dev *dev,
 	ln = scols_table_new_line(tb, NULL);
 	if (!ln)
 		goto out;
-	scols_line_set_data(ln, ECOL_ITEM, "result");
-	scols_line_set_data(ln, ECOL_DEVICE, dev_label(dev));
-	scols_line_set_data(ln, ECOL_MODE, opt_mode);
+	cell_set(ln, ECOL_ITEM, "result");
+	cell_set(ln, ECOL_DEVICE, dev_label(dev));
+	cell_set(ln, ECOL_MODE, opt_mode);
 	set_uint(ln, ECOL_DUS, (unsigned int)opt_dus);
 	set_uint(ln, ECOL_DUN, (unsigned int)opt_dun);
 	set_uint(ln, ECOL_EVICTED, dmcaps_evict_result_evicted(res));
@@ -160,9 +161,9 @@ static int print_machine(struct dmcaps_ctx *ctx, const struct dmcaps_dev *dev,
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			goto out;
-		scols_line_set_data(ln, ECOL_ITEM, "failure");
-		scols_line_set_data(ln, ECOL_DEVICE, label);
-		scols_line_set_data(ln, ECOL_ERROR, why);
+		cell_set(ln, ECOL_ITEM, "failure");
+		cell_set(ln, ECOL_DEVICE, label);
+		cell_set(ln, ECOL_ERROR, why);
 	}
 	r = scols_print_table(tb) ? EXIT_DMCAPS_FAILURE : 0;
 out:

@@ -13,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "dmcaps.h"
 #include "exitcodes.h"
+#include "options.h"
 
 struct dmcaps_opts opts;
 
@@ -59,11 +62,16 @@ static struct poptOption global_options[] = {
 	POPT_TABLEEND
 };
 
+/* Messages quote input (table lines, arguments): a 5 MB target type must
+ * not come back as a 5 MB message. */
+#define MSG_MAX 1024
+
 /* Device names come from sysfs and may hold anything but '/': control
  * characters are written as '?', so a name cannot drive the terminal. */
 static void vlog(const char *fmt, va_list ap)
 {
 	char *msg = NULL, *p;
+	size_t len;
 
 	if (vasprintf(&msg, fmt, ap) < 0) {
 		fputs("dmcaps: out of memory\n", stderr);
@@ -72,7 +80,12 @@ static void vlog(const char *fmt, va_list ap)
 	for (p = msg; *p; p++)
 		if (iscntrl((unsigned char)*p))
 			*p = '?';
-	fprintf(stderr, "dmcaps: %s\n", msg);
+	len = p - msg;
+	if (len > MSG_MAX)
+		fprintf(stderr, "dmcaps: %.*s... (%zu more bytes)\n", MSG_MAX,
+			msg, len - MSG_MAX);
+	else
+		fprintf(stderr, "dmcaps: %s\n", msg);
 	free(msg);
 }
 
@@ -196,7 +209,10 @@ static void global_help(poptContext pc)
 /* @cmd: the command whose options were parsed, NULL for global ones. */
 static int usage_error(poptContext pc, int r, const struct dmcaps_command *cmd)
 {
-	log_err("%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+	char name[64];
+
+	/* By name only: "--key=<128 hex digits>" must not be echoed. */
+	log_err("%s: %s", opt_bad_name(pc, name, sizeof(name)),
 		poptStrerror(r));
 	fprintf(stderr, "Try 'dmcaps %s%s--help' for more information.\n",
 		cmd ? cmd->name : "", cmd ? " " : "");
@@ -217,8 +233,7 @@ static int resolve_sysroot(void)
 		free(abs);
 		return EXIT_DMCAPS_USAGE;
 	}
-	free((char *)opts.sysroot);	/* popt's copy */
-	opts.sysroot = abs;
+	opt_string_replace(&opts.sysroot, abs);	/* frees popt's copy */
 	return 0;
 }
 
@@ -251,12 +266,14 @@ static int run_command(const struct dmcaps_command *cmd, int argc,
 	int r, nargs = 0;
 	poptContext pc;
 
+	opt_strings_track(t);
 	pc = poptGetContext(argv[0], argc, argv, t, 0);
 	snprintf(usage, sizeof(usage), "[OPTION...] %s", cmd->args);
 	poptSetOtherOptionHelp(pc, usage);
 
 	while ((r = poptGetNextOpt(pc)) > 0)
-		;
+		if (r == OPT_STRING_STORED)
+			opt_strings_stored();
 	if (r < -1) {
 		r = usage_error(pc, r, cmd);
 		goto out;
@@ -296,8 +313,49 @@ static int run_command(const struct dmcaps_command *cmd, int argc,
 	r = cmd->run(ctx, nargs, args);
 	dmcaps_free(ctx);
 out:
+	opt_args_wipe(pc);
 	poptFreeContext(pc);
 	return r;
+}
+
+/*
+ * A dmcaps process may hold a dm-crypt key (a table's parameters) or a key
+ * to evict: a crash must not write it to a core file, nor may another
+ * process of the same user read it through ptrace or /proc/PID/mem.
+ * PR_SET_DUMPABLE 0 covers core_pattern pipes too, which RLIMIT_CORE does
+ * not bind.
+ */
+static void no_core_dumps(void)
+{
+	const struct rlimit none = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &none) < 0)
+		log_debug("cannot disable core dumps: %s", strerror(errno));
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		log_debug("cannot make the process non-dumpable: %s",
+			  strerror(errno));
+}
+
+/*
+ * As coreutils' close_stdout(): output that could not be written is an
+ * error (show > /dev/full), whatever the command did, and is said.
+ */
+static int close_stdout(int r)
+{
+	bool failed = ferror(stdout);
+	int e;
+
+	errno = 0;
+	if (fclose(stdout) != 0)
+		failed = true;
+	e = errno;
+	if (!failed)
+		return r;
+	if (e && e != EBADF)
+		log_err("write error on standard output: %s", strerror(e));
+	else
+		log_err("write error on standard output");
+	return EXIT_DMCAPS_FAILURE;
 }
 
 int main(int argc, const char **argv)
@@ -313,12 +371,16 @@ int main(int argc, const char **argv)
 
 	/* Global options stop at the first argument, the command name: the
 	 * rest is parsed again with the command's own table. */
+	no_core_dumps();
+
+	opt_strings_track(global_options);
 	pc = poptGetContext("dmcaps", argc, argv, global_options,
 			    POPT_CONTEXT_POSIXMEHARDER);
 	poptSetOtherOptionHelp(pc, "[OPTION...] COMMAND [ARG...]");
 
 	while ((r = poptGetNextOpt(pc)) > 0)
-		;
+		if (r == OPT_STRING_STORED)
+			opt_strings_stored();
 	if (r < -1) {
 		r = usage_error(pc, r, NULL);
 		goto out;
@@ -350,7 +412,8 @@ int main(int argc, const char **argv)
 
 	cmd = find_command(rest[0]);
 	if (!cmd) {
-		log_err("%s: unknown command", rest[0]);
+		log_err("%.64s%s: unknown command", rest[0],
+			strlen(rest[0]) > 64 ? "..." : "");
 		fputs("Try 'dmcaps --help' for more information.\n", stderr);
 		r = EXIT_DMCAPS_USAGE;
 		goto out;
@@ -367,6 +430,8 @@ int main(int argc, const char **argv)
 		r = run_command(cmd, nrest, cargv);
 	}
 out:
+	opt_args_wipe(pc);
 	poptFreeContext(pc);
-	return r;
+	opt_strings_free();
+	return close_stdout(r);
 }

@@ -254,12 +254,85 @@ struct libscols_line *out_new_line(struct out *o, struct libscols_line *parent)
 	return scols_table_new_line(o->tb, parent);
 }
 
+/* The length of the valid UTF-8 sequence at @s, 0 if there is none
+ * (overlong forms, surrogates and code points above U+10FFFF are not). */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned int cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+char *utf8_safe_dup(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), n, k = 0;
+	char *out;
+
+	/* at most four bytes out for each byte in */
+	out = malloc(4 * len + 1);
+	if (!out)
+		return NULL;
+	while (*p) {
+		n = utf8_seq(p);
+		if (n) {
+			memcpy(out + k, p, n);
+			k += n;
+			p += n;
+		} else {
+			k += sprintf(out + k, "\\x%02x", *p++);
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+int cell_set(struct libscols_line *ln, size_t col, const char *data)
+{
+	char *safe;
+
+	if (!data || !ln)
+		return 0;
+	safe = utf8_safe_dup(data);
+	if (!safe || scols_line_refer_data(ln, col, safe)) {
+		free(safe);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int out_set(struct out *o, struct libscols_line *ln, enum out_column col,
 	    const char *data)
 {
+	char *safe;
+
 	if (!o->cols[col] || !data || !ln)
 		return 0;
-	return scols_line_set_column_data(ln, o->cols[col], data) ? -ENOMEM : 0;
+	safe = utf8_safe_dup(data);
+	if (!safe || scols_line_refer_column_data(ln, o->cols[col], safe)) {
+		free(safe);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int out_print(struct out *o)

@@ -74,6 +74,16 @@ const char *out_line_sep(const struct out *o);
 
 int out_print(struct out *o);
 
+/*
+ * A copy of @s in which every byte that is not part of valid UTF-8 is
+ * written "\xNN" (as libdevmapper mangles DM names): DM names and table
+ * text may hold any byte, and --json must stay valid JSON. NULL on ENOMEM.
+ */
+char *utf8_safe_dup(const char *s);
+/* scols_line_set_data() of utf8_safe_dup(@data); NULL leaves the cell
+ * empty. 0 or -ENOMEM. */
+int cell_set(struct libscols_line *ln, size_t col, const char *data);
+
 /* For --help: "NAME  description" lines, then the default columns. */
 void out_print_column_help(FILE *f);
 
