@@ -109,8 +109,8 @@ static int kcaps_call(struct dmcaps_ctx *ctx, dev_t devno, bool inactive,
 			*outsize = size;
 			return 0;
 		}
-		r = dmcaps_kcaps_reply_next_size(dmi, size, KCAPS_MAX_SIZE,
-						 &next, &why);
+		r = dmcaps_kcaps_reply_next_size(dmi, size, ctx->kcaps_max_size ?:
+						 KCAPS_MAX_SIZE, &next, &why);
 		free(dmi);
 		if (r) {
 			log_err(ctx, "DM_CRYPTO_CAPS: the kernel's answer to a "
