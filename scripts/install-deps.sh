@@ -7,6 +7,9 @@
 #   install-deps.sh vm       the User-Mode Linux test kernel and VM suites
 #   install-deps.sh boot     the boot tests: Debian's mkinitramfs and dracut, udev
 #   install-deps.sh bench    the benchmarks' plots (gnuplot) and syscall counts
+#   install-deps.sh fuzz     clang and its runtimes for ./configure --enable-fuzz
+#                            (libFuzzer, ASan, UBSan: libclang_rt.fuzzer and
+#                            friends are in libclang-rt-14-dev on Debian 12)
 #
 # Boot tools: initramfs-tools and dracut conflict in Debian 12 (each is a
 # linux-initramfs-tool, and dracut Conflicts: initramfs-tools), but their
@@ -21,6 +24,7 @@ vm_pkgs=(linux-source-6.12 linux-source-6.1 flex bison bc libelf-dev libssl-dev 
 	kmod coreutils)
 boot_pkgs=(initramfs-tools-core dracut-core udev klibc-utils cpio zstd)
 bench_pkgs=(gnuplot-nox strace)
+fuzz_pkgs=(clang-14 libclang-rt-14-dev)
 
 want=()
 for what in "$@"; do
@@ -29,7 +33,8 @@ for what in "$@"; do
 	vm) want+=("${vm_pkgs[@]}") ;;
 	boot) want+=("${boot_pkgs[@]}") ;;
 	bench) want+=("${bench_pkgs[@]}") ;;
-	*) echo "install-deps: unknown set '$what' (build, vm, boot, bench)" >&2; exit 1 ;;
+	fuzz) want+=("${fuzz_pkgs[@]}") ;;
+	*) echo "install-deps: unknown set '$what' (build, vm, boot, bench, fuzz)" >&2; exit 1 ;;
 	esac
 done
 

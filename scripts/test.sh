@@ -5,6 +5,11 @@
 #   1. installs what it needs (apt, by package name),
 #   2. host tier: builds, `make check` (cmocka unit tests, bats CLI tests),
 #      `make distcheck`,
+#   2b. hardening (issue 11): the host tier again built with ASan+UBSan
+#      (leaks on) by clang with the libFuzzer targets, failing on any
+#      sanitizer report; the fuzz corpora as regression tests and each
+#      fuzzer for DMCAPS_FUZZ_SECONDS (20); the CLI suite under valgrind,
+#      failing on any valgrind report,
 #   3. VM tiers: for each kernel tier (patched 6.12, stock 6.12, stock 6.1,
 #      patched 6.12 with KASAN) builds (or reuses) its UML test kernel and
 #      runs the suites of tests/vm/suites that apply to it inside it;
@@ -32,9 +37,9 @@ tally() {	# tally LOG: add automake's "# PASS: N" etc. from a make check log
 
 step "installing dependencies"
 if [ "${DMCAPS_SKIP_VM:-0}" = 1 ]; then
-	"$top/scripts/install-deps.sh" build || exit 1
+	"$top/scripts/install-deps.sh" build fuzz || exit 1
 else
-	"$top/scripts/install-deps.sh" build vm || exit 1
+	"$top/scripts/install-deps.sh" build fuzz vm || exit 1
 fi
 
 step "building in $builddir"
@@ -66,6 +71,75 @@ else
 	echo "distcheck: FAILED"
 	tail -n 40 "$builddir/distcheck.log"
 	fail=$((fail + 1)); status=1
+fi
+
+# ---- hardening: sanitizers, fuzzers, valgrind (issue 11) ----
+hardening() {
+	local fuzzdir=${DMCAPS_FUZZ_BUILDDIR:-$top/build-fuzz} reports rc t line
+	local vglogs=$builddir/valgrind-reports
+
+	step "hardening: ASan+UBSan build with the libFuzzer targets (clang) in $fuzzdir"
+	mkdir -p "$fuzzdir"
+	(cd "$fuzzdir" && { [ -f Makefile ] ||
+		"$top/configure" -q CC=clang --enable-fuzz; } &&
+		make -s -j"$jobs" >/dev/null) || {
+		echo "sanitizer/fuzz build failed"; fail=$((fail + 1)); status=1; return; }
+
+	step "hardening: host tier under ASan+UBSan, leaks on"
+	reports=$fuzzdir/sanitizer-reports
+	rm -rf "$reports"; mkdir -p "$reports"
+	t=$SECONDS
+	(cd "$fuzzdir" &&
+		ASAN_OPTIONS=detect_leaks=1:exitcode=86:log_path=$reports/asan \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan \
+		DMCAPS_SANITIZED=1 make -s -j"$jobs" check) > "$fuzzdir/check.log" 2>&1
+	rc=$?
+	tally "$fuzzdir/check.log"
+	echo "ASan+UBSan host tier: $(grep -E '^# (PASS|FAIL|SKIP|ERROR):' "$fuzzdir/check.log" | tr -s ' ' | tr '\n' ' ')in $((SECONDS - t)) s"
+	if [ -n "$(ls -A "$reports")" ]; then
+		echo "sanitizer reports:"
+		for f in "$reports"/*; do echo "--- $f"; head -n 40 "$f"; done
+		fail=$((fail + 1)); status=1
+	elif [ $rc -ne 0 ]; then
+		echo "make check under ASan+UBSan failed:"; tail -n 40 "$fuzzdir/check.log"
+		status=1
+	fi
+
+	step "hardening: fuzzers (corpora, then ${DMCAPS_FUZZ_SECONDS:-20} s each)"
+	"$top/tests/fuzz/run.sh" "$fuzzdir/tests/fuzz" "$top/tests/fuzz/corpus" \
+		"${DMCAPS_FUZZ_SECONDS:-20}" | tee "$fuzzdir/fuzz.log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed$' "$fuzzdir/fuzz.log" | tail -1)
+	if [ -n "$line" ]; then
+		set -- $line
+		pass=$((pass + $2)); fail=$((fail + $4))
+	else
+		fail=$((fail + 1))
+	fi
+	[ $rc -eq 0 ] || status=1
+
+	step "hardening: CLI suite under valgrind"
+	rm -rf "$vglogs"; mkdir -p "$vglogs"
+	t=$SECONDS
+	(cd "$builddir" && DMCAPS_VALGRIND_LOGDIR=$vglogs \
+		make -s check-valgrind-cli) > "$builddir/valgrind.log" 2>&1
+	rc=$?
+	tally "$builddir/valgrind.log"
+	echo "valgrind CLI suite: $(grep -E '^# (PASS|FAIL|SKIP|ERROR):' "$builddir/valgrind.log" | tr -s ' ' | tr '\n' ' ')in $((SECONDS - t)) s"
+	if [ -n "$(find "$vglogs" -type f -size +0)" ]; then
+		echo "valgrind reports:"
+		for f in $(find "$vglogs" -type f -size +0); do echo "--- $f"; head -n 40 "$f"; done
+		fail=$((fail + 1)); status=1
+	elif [ $rc -ne 0 ]; then
+		echo "the CLI suite under valgrind failed:"; tail -n 40 "$builddir/valgrind.log"
+		status=1
+	fi
+}
+if [ "${DMCAPS_SKIP_HARDENING:-0}" = 1 ]; then
+	step "hardening SKIPPED (DMCAPS_SKIP_HARDENING=1): no sanitizer, fuzz or valgrind run"
+	skip=$((skip + 1))
+else
+	hardening
 fi
 
 if [ "${DMCAPS_SKIP_VM:-0}" = 1 ]; then

@@ -33,12 +33,15 @@ if [ ! -x "$DMCAPS" ]; then
 fi
 
 # DMCAPS_VALGRIND=1: every run under valgrind; a memory error or a definite
-# leak exits 99 and fails the test. Through libtool, as src/dmcaps is its
+# or indirect leak exits 99 and fails the test, and with
+# DMCAPS_VALGRIND_LOGDIR=DIR the report is also left in DIR/vg.PID (the
+# caller fails on any non-empty one). Through libtool, as src/dmcaps is its
 # wrapper script in a build tree.
 dmcaps() {
 	if [ -n "${DMCAPS_VALGRIND-}" ]; then
 		"$LIBTOOL" --mode=execute valgrind -q \
-			--leak-check=full --errors-for-leak-kinds=definite \
+			--leak-check=full --errors-for-leak-kinds=definite,indirect \
+			${DMCAPS_VALGRIND_LOGDIR:+--log-file="$DMCAPS_VALGRIND_LOGDIR/vg.%p"} \
 			--error-exitcode=99 "$DMCAPS" "$@"
 	else
 		"$DMCAPS" "$@"
