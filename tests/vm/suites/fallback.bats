@@ -1,0 +1,370 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Per-device blk-crypto-fallback under device-mapper (the dm-crypto series'
+# dm/crypto_fallback): a DM device over an emulated inline-encryption device
+# and a plain one exposes what the emulated device supports; clones to it are
+# encrypted by its "hardware" (null_blk's counters), clones to the plain
+# device by blk-crypto-fallback there. Proven with ext4 + fscrypt
+# (inlinecrypt): what lands on each device, that it is the ciphertext
+# fscrypt's own software path writes, that it reads back, eviction, stacking,
+# striping, and that without the switch nothing changes.
+
+bats_require_minimum_version 1.5.0
+load ../lib/emulation
+load ../lib/fscrypt
+
+SECT_PER_MB=2048
+MNT=/tmp/dmcaps-mnt-fallback
+XTS="AES-256-XTS=0x1000 dun_bits=64 slots=0"
+
+setup() {
+	vm_cleanup
+	nb_create hw0 32 "AES-256-XTS=4096" 8 8
+	nb_create plain0 32 ""
+	mark_log
+}
+
+teardown() {
+	vm_cleanup
+	rm -f "$LBLK64_MASTER" "$LBLK64_KEY" "$KEYFILE"
+	rm -f /tmp/dmcaps-fb-*
+}
+
+# fb_switch DMNAME: the device's dm/crypto_fallback file; skips on a kernel
+# without it (stock, or the series without the per-device fallback).
+fb_switch() {
+	local f
+	f=/sys/block/$(dm_kname "$1")/dm/crypto_fallback
+	[ -e "$f" ] || skip "kernel without dm/crypto_fallback (per-device blk-crypto-fallback)"
+	echo "$f"
+}
+
+# fb_on DMNAME: set the switch and reload the same table, so that it applies
+fb_on() {
+	local f
+	f=$(fb_switch "$1") || return 1
+	echo 1 > "$f"
+	[ "$(cat "$f")" = 1 ]
+	dmsetup table "$1" > /tmp/dmcaps-fb-table
+	dmsetup reload "$1" /tmp/dmcaps-fb-table
+	dmsetup resume "$1"
+}
+
+# file_extents FILE: "PHYSICAL_BLOCK COUNT" per extent (4 KiB blocks)
+file_extents() {
+	filefrag -v "$1" | awk '/^ *[0-9]+:/ {
+		gsub(/\.\./, " "); gsub(/:/, " "); print $4, $6 }'
+}
+
+# leg_blocks FILE CHUNK_SECTORS NLEGS: the file's blocks on each leg of a
+# layout that takes CHUNK_SECTORS from each leg in turn, "N0 N1 ..."
+leg_blocks() {
+	file_extents "$1" | awk -v cs="$2" -v n="$3" '
+		{ for (b = $1; b < $1 + $2; b++) c[int(b * 8 / cs) % n]++ }
+		END { for (i = 0; i < n; i++) printf "%d%s", c[i], i < n - 1 ? " " : "\n" }'
+}
+
+# raw_file_blocks DEV EXTENTS OUT: the blocks listed in EXTENTS (as
+# file_extents prints them) read from DEV without an encryption context
+raw_file_blocks() {
+	local s n
+	: > "$3"
+	while read -r s n; do
+		dd if="$1" bs=4096 skip="$s" count="$n" iflag=direct status=none >> "$3" ||
+			return 1
+	done < "$2"
+}
+
+fb_log_clean() {
+	log_since_mark > /tmp/dmcaps-fb-log
+	not grep -E "WARNING|BUG|error -?[0-9]+ evicting key|blk-crypto-fallback: .*fail" \
+		/tmp/dmcaps-fb-log
+}
+
+# mixed_fscrypt DMNAME CHUNK_SECTORS: fscrypt over DMNAME (the switch on,
+# hw0 and plain0 in turn every CHUNK_SECTORS); checks that the file lies on
+# both legs and that hw0 encrypted exactly its part. Sets HW_BLOCKS and
+# PLAIN_BLOCKS.
+mixed_fscrypt() {
+	local blocks enc0
+	enc0=$(nb_counter hw0 data_units_encrypted)
+	fscrypt_setup "$MNT" "/dev/mapper/$1"
+	blocks=$(leg_blocks "$MNT/secret/data" "$2" 2)
+	HW_BLOCKS=${blocks% *}
+	PLAIN_BLOCKS=${blocks#* }
+	echo "file blocks: hw0 $HW_BLOCKS, plain0 $PLAIN_BLOCKS; $(nb_counters hw0)"
+	[ "$HW_BLOCKS" -gt 0 ]
+	[ "$PLAIN_BLOCKS" -gt 0 ]
+	[ $((HW_BLOCKS + PLAIN_BLOCKS)) = 1024 ]
+	# its part only: every block of the file on hw0, and nothing else
+	[ "$(($(nb_counter hw0 data_units_encrypted) - enc0))" = "$HW_BLOCKS" ]
+}
+
+@test "the switch: 0 by default, 1 exposes what either device supports, at the next load" {
+	linear_interleaved mix hw0 plain0
+	f=$(fb_switch mix)
+	[ "$(cat "$f")" = 0 ]
+	[ "$(exposed mix)" = none ]
+	echo 1 > "$f"
+	# not before the next load
+	[ "$(exposed mix)" = none ]
+	fb_on mix
+	[ "$(exposed mix)" = "$XTS" ]
+	# each table keeps the value it was loaded with: the live one is not
+	# narrowed when the switch is cleared, the next load would be
+	echo 0 > "$f"
+	[ "$(exposed mix)" = "$XTS" ]
+	dmsetup table mix > /tmp/dmcaps-fb-table
+	run dmsetup reload mix /tmp/dmcaps-fb-table
+	[ "$status" -ne 0 ]
+	log_since_mark | grep -F "more restrictive than the old table"
+	[ "$(tables mix)" = LIVE ]
+	run bash -c "echo maybe > $f"
+	[ "$status" -ne 0 ]
+	[ "$(cat "$f")" = 0 ]
+}
+
+@test "fscrypt over linear on an emulated and a plain device: hardware for its part, software at the plain device" {
+	linear_interleaved mix hw0 plain0
+	fb_on mix
+	mixed_fscrypt mix "$SECT_PER_MB"
+	umount "$MNT"
+	not raw_has_marker /dev/hw0
+	not raw_has_marker /dev/plain0
+	# the unencrypted control file is there in the clear: the check works
+	raw_has_marker /dev/hw0 "$CONTROL_MARKER" || raw_has_marker /dev/plain0 "$CONTROL_MARKER"
+	fb_log_clean
+}
+
+@test "both devices hold the ciphertext fscrypt's software path writes for the same file, key and policy" {
+	linear_interleaved mix hw0 plain0
+	fb_on mix
+	mixed_fscrypt mix "$SECT_PER_MB"
+	file_extents "$MNT/secret/data" > /tmp/dmcaps-fb-ext.inline
+	umount "$MNT"
+	raw_file_blocks /dev/mapper/mix /tmp/dmcaps-fb-ext.inline /tmp/dmcaps-fb-inline
+	[ "$(stat -c %s /tmp/dmcaps-fb-inline)" = $((1024 * 4096)) ]
+	not raw_has_marker /tmp/dmcaps-fb-inline
+
+	# Software fscrypt (no inlinecrypt) rewrites the file in place: same
+	# inode (so the same per-file key), same blocks (so the same IVs).
+	enc0=$(nb_counter hw0 data_units_encrypted)
+	mount "/dev/mapper/mix" "$MNT"
+	xfs_io -c add_enckey "$MNT" < "$KEYFILE"
+	write_marker_file /tmp/dmcaps-fb-plain 4096
+	dd if=/tmp/dmcaps-fb-plain of="$MNT/secret/data" bs=1M conv=notrunc,fsync status=none
+	file_extents "$MNT/secret/data" > /tmp/dmcaps-fb-ext.software
+	umount "$MNT"
+	cmp /tmp/dmcaps-fb-ext.inline /tmp/dmcaps-fb-ext.software
+	[ "$(nb_counter hw0 data_units_encrypted)" = "$enc0" ]
+	raw_file_blocks /dev/mapper/mix /tmp/dmcaps-fb-ext.software /tmp/dmcaps-fb-software
+
+	# Block for block, on both devices: what hw0's engine and the fallback
+	# at plain0 wrote is what software fscrypt wrote.
+	cmp /tmp/dmcaps-fb-inline /tmp/dmcaps-fb-software
+	fb_log_clean
+}
+
+@test "the file reads back after a remount and with dropped caches, each device decrypting its part" {
+	linear_interleaved mix hw0 plain0
+	fb_on mix
+	mixed_fscrypt mix "$SECT_PER_MB"
+	umount "$MNT"
+	echo 3 > /proc/sys/vm/drop_caches
+	dec0=$(nb_counter hw0 data_units_decrypted)
+	mount -o inlinecrypt /dev/mapper/mix "$MNT"
+	xfs_io -c add_enckey "$MNT" < "$KEYFILE"
+	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+	nb_counters hw0
+	[ "$(($(nb_counter hw0 data_units_decrypted) - dec0))" = "$HW_BLOCKS" ]
+	echo 3 > /proc/sys/vm/drop_caches
+	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+	[ "$(($(nb_counter hw0 data_units_decrypted) - dec0))" = $((2 * HW_BLOCKS)) ]
+	fb_log_clean
+}
+
+@test "removing the key evicts it from the hardware keyslot; the next read programs it again" {
+	linear_interleaved mix hw0 plain0
+	fb_on mix
+	mixed_fscrypt mix "$SECT_PER_MB"
+	[ "$(nb_counter hw0 keys_programmed)" -ge 1 ]
+	ev0=$(nb_counter hw0 keyslot_evictions)
+	xfs_io -c "rm_enckey $KEYID" "$MNT"
+	nb_counters hw0
+	[ "$(nb_counter hw0 keys_programmed)" = 0 ]
+	[ "$(nb_counter hw0 keyslot_evictions)" -gt "$ev0" ]
+	xfs_io -c add_enckey "$MNT" < "$KEYFILE"
+	echo 3 > /proc/sys/vm/drop_caches
+	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+	[ "$(nb_counter hw0 keys_programmed)" -ge 1 ]
+	fb_log_clean
+}
+
+@test "stacked: linear without the switch over the mixed device passes it on" {
+	linear_interleaved mix hw0 plain0
+	fb_on mix
+	dmsetup create top --table "0 $((32 * SECT_PER_MB)) linear /dev/mapper/mix 0"
+	[ "$(cat "$(fb_switch top)")" = 0 ]
+	[ "$(exposed top)" = "$XTS" ]
+	mixed_fscrypt top "$SECT_PER_MB"
+	umount "$MNT"
+	not raw_has_marker /dev/hw0
+	not raw_has_marker /dev/plain0
+	mount -o inlinecrypt /dev/mapper/top "$MNT"
+	xfs_io -c add_enckey "$MNT" < "$KEYFILE"
+	echo 3 > /proc/sys/vm/drop_caches
+	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+	fb_log_clean
+}
+
+@test "stacked: the switch on the upper device over a lower one without it" {
+	# lower: plain0 alone, exposes nothing; upper: hw0 and the lower device
+	dmsetup create low --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	table=
+	for i in $(seq 0 15); do
+		table="$table$((2 * i * SECT_PER_MB)) $SECT_PER_MB linear /dev/hw0 $((i * SECT_PER_MB))
+$(((2 * i + 1) * SECT_PER_MB)) $SECT_PER_MB linear /dev/mapper/low $((i * SECT_PER_MB))
+"
+	done
+	dmsetup create up --table "$table"
+	fb_on up
+	[ "$(exposed low)" = none ]
+	[ "$(exposed up)" = "$XTS" ]
+	mixed_fscrypt up "$SECT_PER_MB"
+	umount "$MNT"
+	not raw_has_marker /dev/plain0
+	not raw_has_marker /dev/hw0
+	mount -o inlinecrypt /dev/mapper/up "$MNT"
+	xfs_io -c add_enckey "$MNT" < "$KEYFILE"
+	echo 3 > /proc/sys/vm/drop_caches
+	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+	fb_log_clean
+}
+
+@test "striped over an emulated and a plain device, a file over many chunks" {
+	[ "$(target_version striped | cut -d. -f2)" -ge 7 ] ||
+		skip "striped does not pass inline crypto in this kernel"
+	# 64 KiB chunks: the 4 MiB file crosses 64 of them
+	dmsetup create str --table "0 $((64 * SECT_PER_MB)) striped 2 128 /dev/hw0 0 /dev/plain0 0"
+	fb_on str
+	[ "$(exposed str)" = "$XTS" ]
+	mixed_fscrypt str 128
+	file_extents "$MNT/secret/data" > /tmp/dmcaps-fb-ext.inline
+	chunks=$(awk '{ for (b = $1; b < $1 + $2; b++) {
+			k = int(b * 8 / 128); if (!(k in c)) { c[k] = 1; n++ } } }
+		END { print n }' /tmp/dmcaps-fb-ext.inline)
+	echo "chunks: $chunks"
+	[ "$chunks" -ge 64 ]
+	umount "$MNT"
+	not raw_has_marker /dev/hw0
+	not raw_has_marker /dev/plain0
+	raw_file_blocks /dev/mapper/str /tmp/dmcaps-fb-ext.inline /tmp/dmcaps-fb-inline
+	mount /dev/mapper/str "$MNT"
+	xfs_io -c add_enckey "$MNT" < "$KEYFILE"
+	write_marker_file /tmp/dmcaps-fb-plain 4096
+	dd if=/tmp/dmcaps-fb-plain of="$MNT/secret/data" bs=1M conv=notrunc,fsync status=none
+	umount "$MNT"
+	raw_file_blocks /dev/mapper/str /tmp/dmcaps-fb-ext.inline /tmp/dmcaps-fb-software
+	cmp /tmp/dmcaps-fb-inline /tmp/dmcaps-fb-software
+	mount -o inlinecrypt /dev/mapper/str "$MNT"
+	xfs_io -c add_enckey "$MNT" < "$KEYFILE"
+	echo 3 > /proc/sys/vm/drop_caches
+	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+	fb_log_clean
+}
+
+@test "a reload onto the plain device alone keeps what the device exposes (pvmove's end)" {
+	dmsetup create mv --table "0 $((32 * SECT_PER_MB)) linear /dev/hw0 0"
+	fb_on mv
+	[ "$(exposed mv)" = "$XTS" ]
+	fscrypt_setup "$MNT" /dev/mapper/mv
+	[ "$(nb_counter hw0 data_units_encrypted)" -ge 1024 ]
+	# the ciphertext moves as it is (no encryption context on either copy)
+	dmsetup suspend mv
+	dd if=/dev/hw0 of=/dev/plain0 bs=1M count=32 iflag=direct oflag=direct status=none
+	dmsetup reload mv --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	dmsetup resume mv
+	[ "$(exposed mv)" = "$XTS" ]
+	dec0=$(nb_counter hw0 data_units_decrypted)
+	echo 3 > /proc/sys/vm/drop_caches
+	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+	# new data, encrypted at plain0 by the fallback
+	write_marker_file "$MNT/secret/more" 1024
+	sync
+	[ "$(nb_counter hw0 data_units_decrypted)" = "$dec0" ]
+	umount "$MNT"
+	not raw_has_marker /dev/plain0
+	fb_log_clean
+}
+
+@test "without the switch: today's behaviour, fallback above DM, the emulated device does no crypto" {
+	linear_interleaved mix hw0 plain0
+	[ "$(cat "$(fb_switch mix)")" = 0 ]
+	[ "$(exposed mix)" = none ]
+	fscrypt_setup "$MNT" /dev/mapper/mix
+	nb_counters hw0
+	[ "$(nb_counter hw0 data_units_encrypted)" = 0 ]
+	[ "$(nb_counter hw0 keyslot_programs)" = 0 ]
+	umount "$MNT"
+	not raw_has_marker /dev/hw0
+	not raw_has_marker /dev/plain0
+	mount -o inlinecrypt /dev/mapper/mix "$MNT"
+	xfs_io -c add_enckey "$MNT" < "$KEYFILE"
+	echo 3 > /proc/sys/vm/drop_caches
+	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+	[ "$(nb_counter hw0 data_units_decrypted)" = 0 ]
+	fb_log_clean
+}
+
+# pairs NAME: the --pairs line of node NAME in $output, eval'd
+pairs() {
+	local line
+	line=$(printf '%s\n' "$output" | grep -F "NAME=\"$1\" " | head -n 1)
+	[ -n "$line" ] || { echo "no node $1 in: $output"; return 1; }
+	eval "$line"
+}
+
+@test "dmcaps show: the prediction under the switch is what the kernel exposes, one WHY line for the leg that falls back" {
+	dmcaps_require
+	linear_interleaved mix hw0 plain0
+	fb_on mix
+	run --separate-stderr "$DMCAPS" show --pairs -o NAME,PREDICTED,EXPOSED,WHY mix
+	echo "$output"; echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	pairs mix
+	[ "$PREDICTED" = "AES-256-XTS:0x1000 dun=8 keyslots=0" ]
+	[ "$PREDICTED" = "$EXPOSED" ]
+	[[ "$WHY" == *"plain0 lacks AES-256-XTS: encrypted in software at that device"* ]]
+	[ "$(grep -o "plain0 lacks" <<<"$WHY" | wc -l)" = 1 ]
+	[[ "$WHY" != *hw0* ]]
+	[[ "$stderr" != *MISMATCH* ]]
+
+	# switch off, same devices: nothing, and plain0 named as the loss
+	linear_interleaved other hw0 plain0
+	run --separate-stderr "$DMCAPS" show --pairs -o NAME,PREDICTED,EXPOSED,WHY other
+	echo "$output"
+	pairs other
+	[ "$PREDICTED" = none ] && [ "$EXPOSED" = none ]
+	[[ "$WHY" == *"device plain0 has no inline crypto"* ]]
+}
+
+@test "dmcaps check: under the switch, moving to the plain device keeps the set, as the kernel agrees; without it, refused" {
+	dmcaps_require
+	dmsetup create mv --table "0 $((32 * SECT_PER_MB)) linear /dev/hw0 0"
+	fb_on mv
+	run --separate-stderr "$DMCAPS" check --pairs mv --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	echo "status $status"; echo "$output"; echo "stderr: $stderr"
+	[ "$status" -ne 11 ] && [ "$status" -ne 12 ]
+	eval "$(printf '%s\n' "$output" | head -n 1)"
+	[ "$VERDICT" = keeps ]
+	[[ "$output" == *"plain0 lacks AES-256-XTS: encrypted in software at that device"* ]]
+	dmsetup load mv --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	dmsetup clear mv
+
+	dmsetup create mv2 --table "0 $((32 * SECT_PER_MB)) linear /dev/hw0 $((32 * SECT_PER_MB))"
+	run --separate-stderr "$DMCAPS" check --pairs mv2 --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 $((32 * SECT_PER_MB))"
+	echo "status $status"; echo "$output"
+	[ "$status" -eq 11 ]
+	not dmsetup load mv2 --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 $((32 * SECT_PER_MB))"
+}
