@@ -273,3 +273,27 @@ $(((2 * i + 1) * SECT_PER_MB)) $SECT_PER_MB linear /dev/mapper/low $((i * SECT_P
 	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
 	fb_log_clean
 }
+
+@test "a reload onto the plain device alone keeps what the device exposes (pvmove's end)" {
+	dmsetup create mv --table "0 $((32 * SECT_PER_MB)) linear /dev/hw0 0"
+	fb_on mv
+	[ "$(exposed mv)" = "$XTS" ]
+	fscrypt_setup "$MNT" /dev/mapper/mv
+	[ "$(nb_counter hw0 data_units_encrypted)" -ge 1024 ]
+	# the ciphertext moves as it is (no encryption context on either copy)
+	dmsetup suspend mv
+	dd if=/dev/hw0 of=/dev/plain0 bs=1M count=32 iflag=direct oflag=direct status=none
+	dmsetup reload mv --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	dmsetup resume mv
+	[ "$(exposed mv)" = "$XTS" ]
+	dec0=$(nb_counter hw0 data_units_decrypted)
+	echo 3 > /proc/sys/vm/drop_caches
+	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+	# new data, encrypted at plain0 by the fallback
+	write_marker_file "$MNT/secret/more" 1024
+	sync
+	[ "$(nb_counter hw0 data_units_decrypted)" = "$dec0" ]
+	umount "$MNT"
+	not raw_has_marker /dev/plain0
+	fb_log_clean
+}
