@@ -297,3 +297,22 @@ $(((2 * i + 1) * SECT_PER_MB)) $SECT_PER_MB linear /dev/mapper/low $((i * SECT_P
 	not raw_has_marker /dev/plain0
 	fb_log_clean
 }
+
+@test "without the switch: today's behaviour, fallback above DM, the emulated device does no crypto" {
+	linear_interleaved mix hw0 plain0
+	[ "$(cat "$(fb_switch mix)")" = 0 ]
+	[ "$(exposed mix)" = none ]
+	fscrypt_setup "$MNT" /dev/mapper/mix
+	nb_counters hw0
+	[ "$(nb_counter hw0 data_units_encrypted)" = 0 ]
+	[ "$(nb_counter hw0 keyslot_programs)" = 0 ]
+	umount "$MNT"
+	not raw_has_marker /dev/hw0
+	not raw_has_marker /dev/plain0
+	mount -o inlinecrypt /dev/mapper/mix "$MNT"
+	xfs_io -c add_enckey "$MNT" < "$KEYFILE"
+	echo 3 > /proc/sys/vm/drop_caches
+	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
+	[ "$(nb_counter hw0 data_units_decrypted)" = 0 ]
+	fb_log_clean
+}
