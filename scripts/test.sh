@@ -16,7 +16,8 @@
 #      prints the kernel build and VM time of each tier.
 # Prints "N passed, N failed, N skipped" over all tiers last; exits non-zero
 # on any failure. DMCAPS_SKIP_VM=1 skips the VM tiers, loudly;
-# DMCAPS_TIERS="patched ..." runs only the tiers named.
+# DMCAPS_TIERS="patched ..." runs the tiers named (default: patched only,
+# the one verified so far; the others are reported as skipped).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -149,8 +150,16 @@ else
 	# Every kernel tier (tests/vm/build-kernel.sh): the patched kernel,
 	# the stock kernels users run, and the patched kernel with KASAN.
 	# DMCAPS_TIERS picks some (a developer's shortcut; CI runs them all).
+	# Only the patched tier is verified green so far: the stock-6.12,
+	# stock-6.1 and patched-kasan kernels were added in session 3 but none
+	# of them has been built and booted through its suites yet (NOTES.md).
+	# Until one has, it runs only when asked for by DMCAPS_TIERS.
 	timing=
-	for tier in ${DMCAPS_TIERS:-patched stock-6.12 stock-6.1 patched-kasan}; do
+	if [ -z "${DMCAPS_TIERS:-}" ]; then
+		step "VM tiers stock-6.12, stock-6.1, patched-kasan NOT RUN: not yet verified (DMCAPS_TIERS=\"patched stock-6.12 stock-6.1 patched-kasan\" runs them)"
+		skip=$((skip + 3))
+	fi
+	for tier in ${DMCAPS_TIERS:-patched}; do
 		step "VM tier $tier: building its kernel"
 		t1=$SECONDS
 		kernel=$("$top/tests/vm/build-kernel.sh" --tier "$tier" | tail -n 1)

@@ -419,6 +419,15 @@ void fuzz_evict_call(struct fuzz *f, struct rng *r, uint64_t index,
 		 * of another type or size; a raw key has none of those */
 		if (err == ENOMEM)
 			return;
+		/* lookup_user_key() answers EINVAL for serial 0 and for
+		 * special serials it does not resolve in this context
+		 * (KEY_SPEC_REQKEY_AUTH_KEY outside request_key, anything
+		 * below KEY_SPEC_REQUESTOR_KEYRING); a positive serial that
+		 * names no key is ENOKEY. The series' documentation does not
+		 * list this EINVAL yet (kfix, issue 12). */
+		if ((q.a.flags & BLK_CRYPTO_EVICT_KEY_KEYRING) &&
+		    err == EINVAL && q.a.key_id <= 0)
+			return;
 		if (!(q.a.flags & BLK_CRYPTO_EVICT_KEY_KEYRING) ||
 		    (err != ENOKEY && err != EKEYREVOKED && err != EKEYEXPIRED &&
 		     err != EACCES && err != EKEYREJECTED && err != EMSGSIZE))
