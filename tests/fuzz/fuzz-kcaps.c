@@ -102,6 +102,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		dmcaps_kernel_caps_free(kc);
 	}
+	/* A live answer is also kept by its device (dmcaps_kcaps_fill_caps());
+	 * this device lives on the stack, so its reference is dropped here, as
+	 * device.c does when it frees a device. */
+	dmcaps_kernel_caps_free(dev.kcaps_live);
 	dmcaps_kernel_type_passes(ctx, "linear", &(enum dmcaps_passes){ 0 });
 	dmcaps_free(ctx);
 	return 0;
