@@ -263,13 +263,13 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 # bats test_tags=stock
 @test "check and load: a path that is not a block device is said to be one" {
 	run --separate-stderr "$DMCAPS" check --table "0 8 zero" /dev/mapper/control
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 4 ]
 	[[ "$stderr" == *"/dev/mapper/control: cannot tell: not a block device"* ]]
 	run --separate-stderr "$DMCAPS" load --table "0 8 zero" /dev/mapper/control
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 4 ]
 	[[ "$stderr" == *"/dev/mapper/control: not a block device"* ]]
 	run --separate-stderr "$DMCAPS" check --table "0 8 linear /dev/mapper/control 0" newdev
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 4 ]
 	[[ "$stderr" == *"device /dev/mapper/control of the linear target is not a block device"* ]]
 	not dmsetup info newdev
 }
