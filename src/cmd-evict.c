@@ -10,6 +10,7 @@
  * memory by the library and wiped right after the ioctl.
  */
 #include <errno.h>
+#include <limits.h>
 #include <libsmartcols.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,11 @@
 static const char *opt_mode;
 static const char *opt_key_file;
 static const char *opt_key_desc;
-static int opt_dus;
-static int opt_dun;
+/* Not given: NOT_GIVEN; 0 is a value (the kernel refuses it, and says
+ * why), not a missing option. */
+#define NOT_GIVEN INT_MIN
+static int opt_dus = NOT_GIVEN;
+static int opt_dun = NOT_GIVEN;
 static int opt_json;
 static int opt_pairs;
 
@@ -54,7 +58,7 @@ static int evict_check_options(void)
 		log_err("--json and --pairs are mutually exclusive");
 		return EXIT_DMCAPS_USAGE;
 	}
-	if (!opt_mode || !opt_dus || !opt_dun) {
+	if (!opt_mode || opt_dus == NOT_GIVEN || opt_dun == NOT_GIVEN) {
 		log_err("--mode, --data-unit-size and --dun-bytes are required: "
 			"a keyslot matches only the configuration the key was "
 			"used with");

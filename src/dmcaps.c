@@ -203,7 +203,7 @@ static void global_help(poptContext pc)
 	fputs("\nRun 'dmcaps COMMAND --help' for the options of a command.\n",
 	      stdout);
 	exit_status_help(stdout);
-	fputs("\nSee dmcaps(8).\n", stdout);
+	fputs("\nSee dmcaps(8). Report bugs to <" PACKAGE_BUGREPORT ">.\n", stdout);
 }
 
 /* @cmd: the command whose options were parsed, NULL for global ones. */

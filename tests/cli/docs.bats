@@ -74,3 +74,13 @@ man_section_items() {
 	done
 	[ "$n" -gt 40 ]
 }
+
+@test "man pages: groff -ww finds nothing, no raw control bytes" {
+	command -v groff >/dev/null || skip "groff is not installed"
+	for page in "$MAN" "$BATS_TEST_DIRNAME/../../man/libdmcaps.3"; do
+		run groff -ww -z -man "$page"
+		[ "$status" -eq 0 ] && [ -z "$output" ] || { echo "$page: $output"; false; }
+		run env LC_ALL=C grep -nP '[\x00-\x08\x0b-\x1f\x7f]' "$page"
+		[ "$status" -eq 1 ] || { echo "$page holds raw control bytes: $output"; false; }
+	done
+}

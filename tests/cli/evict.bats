@@ -22,6 +22,11 @@ setup() {
 		assert_status 1
 		assert_contains "$stderr" "--mode, --data-unit-size and --dun-bytes are required"
 	done
+	# 0 is a value the kernel refuses with its own message, not a missing option
+	run --separate-stderr dmcaps evict --key-file "$BATS_TEST_TMPDIR/k64" \
+		--mode AES-256-XTS --data-unit-size 4096 --dun-bytes 0 /dev/dmcaps-no-such-disk
+	refute_contains "$stderr" "are required"
+	assert_status 4
 }
 
 @test "evict: exactly one key source" {
