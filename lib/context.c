@@ -54,6 +54,7 @@ DMCAPS_EXPORT void dmcaps_free(struct dmcaps_ctx *ctx)
 		return;
 	dmcaps_devs_free(ctx);
 	dmcaps_tversions_free(ctx);
+	free(ctx->release);
 	dmcaps_kcaps_free_ctx(ctx);
 	dmcaps_targets_free_ctx(ctx);
 	dmcaps_control_close(ctx);

@@ -1038,6 +1038,14 @@ static int dev_read_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		return -ENOMEM;
 	err = dmcaps_sysfs_read_crypto_dir(ctx, rel, caps);
 	free(rel);
+	/* Before 5.18 no directory means nothing: the kernel shows none. */
+	if (!err && !*caps && dmcaps_kernel_lacks_sysfs_crypto(ctx)) {
+		log_verbose(ctx, "%s: Linux %s shows no inline-encryption "
+			    "capabilities in sysfs (queue/crypto is new in 5.18): "
+			    "they cannot be known.", dev->kname,
+			    dmcaps_kernel_release(ctx, NULL));
+		return -ENOSYS;
+	}
 	return err;
 }
 

@@ -100,6 +100,11 @@ struct dmcaps_ctx {
 	int control_fd;			/* -1: not open (yet) */
 	int control_err;		/* why it could not be opened */
 
+	/* The kernel's release (release.c), read once */
+	bool release_read;
+	char *release;			/* NULL: unknown */
+	unsigned int release_v[2];	/* major, minor */
+
 	/* The kernel's target versions (targets.c), read once */
 	bool tversions_read;
 	bool series_kernel;	/* 6.12.y: our series' version markers apply */
@@ -144,6 +149,12 @@ char *dmcaps_root_path(const struct dmcaps_ctx *ctx, const char *path);
 /* Reads a small text file (at most @max bytes), NUL-terminated, with one
  * trailing newline removed. -errno; -EFBIG when longer than @max. */
 int dmcaps_read_small_file(const char *path, size_t max, char **text);
+
+/* release.c: the running kernel's release and what it implies */
+int dmcaps_release_parse(const char *text, unsigned int v[2]);
+const char *dmcaps_kernel_release(struct dmcaps_ctx *ctx, unsigned int v[2]);
+bool dmcaps_kernel_is_6_12(struct dmcaps_ctx *ctx);
+bool dmcaps_kernel_lacks_sysfs_crypto(struct dmcaps_ctx *ctx);
 /* Strict decimal / "MAJ:MIN" parsers: whole string, no sign, no blanks. */
 int dmcaps_parse_u64(const char *s, uint64_t *v);
 int dmcaps_parse_u32(const char *s, uint32_t *v);

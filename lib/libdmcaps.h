@@ -236,8 +236,10 @@ const char *dmcaps_dev_dm_uuid(const struct dmcaps_dev *dev);
  * The capabilities the device's queue exposes now, from
  * <sysroot>/sys/block/<disk>/queue/crypto (a partition's are its disk's).
  * *caps is NULL when the directory is absent: no inline crypto. -EBADMSG
- * when a value there is malformed (the log names the file). Cached; the set
- * is owned by the context.
+ * when a value there is malformed (the log names the file); -ENOSYS when
+ * the directory is absent on a kernel older than 5.18, which shows no
+ * capabilities in sysfs at all (they cannot be known). Cached; the set is
+ * owned by the context.
  */
 int dmcaps_dev_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		    const struct dmcaps_set **caps);
@@ -516,6 +518,10 @@ void dmcaps_prediction_free(struct dmcaps_prediction *pred);
 /* The predicted set; empty (never NULL) when the table exposes nothing,
  * with keyslots 0 (passthrough) otherwise. */
 const struct dmcaps_set *dmcaps_prediction_caps(const struct dmcaps_prediction *pred);
+/* false when an underlying device's capabilities could not be read (a
+ * DMCAPS_CAUSE_DEVICE_UNREADABLE reason): the set is then no answer, only
+ * what is left if that device had none. */
+bool dmcaps_prediction_certain(const struct dmcaps_prediction *pred);
 size_t dmcaps_prediction_reason_count(const struct dmcaps_prediction *pred);
 const struct dmcaps_reason *dmcaps_prediction_reason(const struct dmcaps_prediction *pred,
 						     size_t idx);

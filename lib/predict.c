@@ -400,6 +400,18 @@ DMCAPS_EXPORT size_t dmcaps_prediction_reason_count(const struct dmcaps_predicti
 	return pred ? pred->nreasons : 0;
 }
 
+DMCAPS_EXPORT bool dmcaps_prediction_certain(const struct dmcaps_prediction *pred)
+{
+	size_t i;
+
+	if (!pred)
+		return false;
+	for (i = 0; i < pred->nreasons; i++)
+		if (pred->reasons[i].cause == DMCAPS_CAUSE_DEVICE_UNREADABLE)
+			return false;
+	return true;
+}
+
 DMCAPS_EXPORT const struct dmcaps_reason *
 dmcaps_prediction_reason(const struct dmcaps_prediction *pred, size_t idx)
 {

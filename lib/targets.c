@@ -629,20 +629,12 @@ static int tversions_parse(struct dmcaps_ctx *ctx, const char *text)
 	return 0;
 }
 
-/* "6.12", "6.12.117", "6.12.117-amd64", "6.12.0-rc1": Linux 6.12.y. */
-static bool release_is_6_12(const char *release)
-{
-	return !strncmp(release, "6.12", 4) &&
-	       (!release[4] || strchr(".-+", release[4]));
-}
-
 /*
- * Reads, once per context, the running kernel's release and target
- * versions: from the kernel (root needed for DM_DEVICE_LIST_VERSIONS) when
- * the sysroot is "/", else from the fixture files
- * <sysroot>/proc/sys/kernel/osrelease and <sysroot>/dmcaps/targets (in
- * `dmsetup targets` format). Anything unreadable leaves no versions: the
- * caller then trusts stock 6.12 only.
+ * Reads, once per context, the running kernel's target versions on a 6.12.y
+ * kernel (release.c): from the kernel (root needed for
+ * DM_DEVICE_LIST_VERSIONS) when the sysroot is "/", else from the fixture
+ * file <sysroot>/dmcaps/targets (in `dmsetup targets` format). Anything
+ * unreadable leaves no versions: the caller then trusts stock 6.12 only.
  */
 static void tversions_read(struct dmcaps_ctx *ctx)
 {
@@ -653,18 +645,7 @@ static void tversions_read(struct dmcaps_ctx *ctx)
 		return;
 	ctx->tversions_read = true;
 
-	path = dmcaps_root_path(ctx, "/proc/sys/kernel/osrelease");
-	if (!path)
-		return;
-	err = dmcaps_read_small_file(path, 256, &text);
-	free(path);
-	if (err) {
-		log_dbg(ctx, "Kernel release unknown: %s.", strerror(-err));
-		return;
-	}
-	ctx->series_kernel = release_is_6_12(text);
-	free(text);
-	text = NULL;
+	ctx->series_kernel = dmcaps_kernel_is_6_12(ctx);
 	if (!ctx->series_kernel)
 		return;
 

@@ -362,8 +362,10 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 		       "cannot predict capabilities", r);
 	} else {
 		pset = dmcaps_prediction_caps(pred);
-		if (out_has(&s->out, COL_PREDICTED) &&
-		    !caps_format_text(pset, &text))
+		if (!dmcaps_prediction_certain(pred))
+			out_set(&s->out, ln, COL_PREDICTED, "?");
+		else if (out_has(&s->out, COL_PREDICTED) &&
+			 !caps_format_text(pset, &text))
 			out_set(&s->out, ln, COL_PREDICTED, text);
 		free(text);
 	}

@@ -34,7 +34,8 @@ static const struct exit_status {
 			       "the kernel, an error writing the output" },
 	{ EXIT_DMCAPS_REJECTED, "check: the kernel would reject the table (it shrinks the\n"
 				"capabilities); load --check-crypto: refused, nothing loaded" },
-	{ EXIT_DMCAPS_CANNOT_TELL, "check, require: cannot tell (the reason is printed)" },
+	{ EXIT_DMCAPS_CANNOT_TELL, "check, require: cannot tell; show: some capabilities cannot\n"
+				   "be known on this kernel (the reason is printed)" },
 	{ EXIT_DMCAPS_LOAD_REFUSED, "load: the kernel refused the table; the device is as it was" },
 	{ EXIT_DMCAPS_RESUME_FAILED, "load --resume: loaded but not resumed; the state is printed" },
 	{ EXIT_DMCAPS_EVICT_BUSY, "evict: keyslots holding the key are in use and were left\n"
@@ -116,6 +117,9 @@ static const struct errno_exit {
 	  "the device already exists" },
 	{ EXIT_CTX_SYSTEM, ENOTSUP, EXIT_DMCAPS_NODM,
 	  "this kernel has no device-mapper" },
+	/* a kernel older than 5.18: no queue/crypto in sysfs (release.c) */
+	{ EXIT_CTX_SYSTEM, ENOSYS, EXIT_DMCAPS_CANNOT_TELL,
+	  "this kernel shows no inline-encryption capabilities (Linux < 5.18)" },
 	{ EXIT_CTX_SYSTEM, EBADMSG, EXIT_DMCAPS_FAILURE, "malformed value" },
 	{ EXIT_CTX_SYSTEM, ENODATA, EXIT_DMCAPS_FAILURE, "no such table" },
 	{ EXIT_CTX_SYSTEM, EFBIG, EXIT_DMCAPS_FAILURE, "too large" },

@@ -278,6 +278,66 @@ static void test_zero_error(void **st)
 	done(s);
 }
 
+/* release.c: the release strings kernels and distributions use. */
+static void test_release_parse(void **st)
+{
+	static const struct {
+		const char *text;
+		int err;
+		unsigned int v[2];
+	} cases[] = {
+		{ "6.12", 0, { 6, 12 } },
+		{ "6.12.117\n", 0, { 6, 12 } },
+		{ "6.12.117-amd64", 0, { 6, 12 } },
+		{ "5.15.0-91-generic", 0, { 5, 15 } },
+		{ "6.1.0-rc1", 0, { 6, 1 } },
+		{ "4.19.0+", 0, { 4, 19 } },
+		{ "6", -EBADMSG, { 0, 0 } },
+		{ "6.x", -EBADMSG, { 0, 0 } },
+		{ "6.12a", -EBADMSG, { 0, 0 } },
+		{ "", -EBADMSG, { 0, 0 } },
+	};
+	unsigned int v[2];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v[0] = v[1] = 0;
+		assert_int_equal(dmcaps_release_parse(cases[i].text, v), cases[i].err);
+		if (!cases[i].err) {
+			assert_int_equal(v[0], cases[i].v[0]);
+			assert_int_equal(v[1], cases[i].v[1]);
+		}
+	}
+}
+
+/* queue/crypto is 5.18's: before, no directory is no answer. */
+static void test_sysfs_crypto_since(void **st)
+{
+	static const struct {
+		const char *release;
+		bool lacks;
+	} cases[] = {
+		{ "5.17.15", true }, { "5.18.0", false }, { "4.19.0", true },
+		{ "6.1.0-28-amd64", false }, { NULL, false },
+	};
+	const struct dmcaps_set *caps;
+	struct dmcaps_dev *dev;
+	struct state *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = fixture(cases[i].release, NULL);
+		fx_disk(s->root, "sda", "8:0");
+		assert_int_equal(dmcaps_kernel_lacks_sysfs_crypto(s->ctx),
+				 cases[i].lacks);
+		assert_int_equal(dmcaps_dev_lookup(s->ctx, "sda", &dev), 0);
+		assert_int_equal(dmcaps_dev_caps(s->ctx, dev, &caps),
+				 cases[i].lacks ? -ENOSYS : 0);
+		assert_null(caps);
+		done(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_missing_files),
 		cmocka_unit_test(test_read_once),
 		cmocka_unit_test(test_predict_striped),
+		cmocka_unit_test(test_release_parse),
+		cmocka_unit_test(test_sysfs_crypto_since),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
