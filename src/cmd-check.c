@@ -139,6 +139,7 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 		scols_table_set_name(tb, "check");
 	} else {
 		scols_table_enable_export(tb, 1);
+		scols_table_enable_shellvar(tb, 1);
 	}
 	for (i = 0; i < NVCOLS; i++) {
 		struct libscols_column *cl = scols_table_new_column(tb, vcol_names[i], 0, 0);

@@ -135,6 +135,7 @@ static int print_machine(struct dmcaps_ctx *ctx, const struct dmcaps_dev *dev,
 		scols_table_set_name(tb, "evict");
 	} else {
 		scols_table_enable_export(tb, 1);
+		scols_table_enable_shellvar(tb, 1);
 	}
 	for (i = 0; i < NECOLS; i++) {
 		struct libscols_column *cl =

@@ -28,6 +28,10 @@ static int opt_json;
 static int opt_pairs;
 static int opt_noheadings;
 static int opt_inactive;
+static int opt_nodeps;
+static int opt_list;
+static int opt_raw;
+static const char *opt_prefix;
 /* Columns from --output, parsed with the options (before any device is
  * looked at, so a bad column is a usage error and nothing else). */
 static struct out out_columns;
@@ -43,6 +47,16 @@ static struct poptOption show_options[] = {
 	  "Use JSON output format", NULL },
 	{ "pairs", 'P', POPT_ARG_NONE, &opt_pairs, 0,
 	  "Use KEY=\"value\" output format, one line per node", NULL },
+	{ "prefix", '\0', POPT_ARG_STRING, &opt_prefix, 0,
+	  "With --pairs: put PREFIX before every key (DMCAPS_NAME=...)",
+	  "PREFIX" },
+	{ "list", 'l', POPT_ARG_NONE, &opt_list, 0,
+	  "Use list format: one row per node, no tree", NULL },
+	{ "raw", 'r', POPT_ARG_NONE, &opt_raw, 0,
+	  "Use raw format: a list, unaligned", NULL },
+	{ "nodeps", 'd', POPT_ARG_NONE, &opt_nodeps, 0,
+	  "Show the devices alone, without their tables' targets and devices",
+	  NULL },
 	{ "inactive", '\0', POPT_ARG_NONE, &opt_inactive, 0,
 	  "Show the DEVICEs' inactive tables and what resuming them changes",
 	  NULL },
@@ -172,7 +186,8 @@ static void why_reasons(struct show *s, struct cell *why,
 	size_t i, n = dmcaps_prediction_reason_count(pred), shown = n;
 	char *text;
 
-	if (s->out.format == OUT_TREE && !opts.verbose && !opts.debug &&
+	if ((s->out.format == OUT_TREE || s->out.format == OUT_LIST) &&
+	    !opts.verbose && !opts.debug &&
 	    n > SHOW_REASONS + 1)
 		shown = SHOW_REASONS;
 	for (i = 0; i < shown; i++) {
@@ -266,6 +281,7 @@ void show_add_targets(struct show *s, struct libscols_line *ln,
 			 dmcaps_target_type(t));
 		out_set(&s->out, tl, COL_NAME, buf);
 		out_set(&s->out, tl, COL_TYPE, "target");
+		out_set(&s->out, tl, COL_PKNAME, s->dm_kname);
 		out_set(&s->out, tl, COL_TARGET, dmcaps_target_type(t));
 		snprintf(buf, sizeof(buf), "%ju",
 			 (uintmax_t)dmcaps_target_start(t));
@@ -378,8 +394,11 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 				      &n->cmp) == -ENOMEM)
 		fail(s, -ENOMEM);
 	show_findings(s, &why, n->cmp);
-	if (r >= 0)
+	if (r >= 0) {
 		why_reasons(s, &why, pred);
+		out_set(&s->out, ln, COL_DROPS,
+			dmcaps_prediction_reason_count(pred) ? "yes" : "no");
+	}
 
 	if (depth >= SHOW_MAX_DEPTH) {
 		cell_add(s, &why, "stack too deep, not expanded");
@@ -392,12 +411,34 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 			goto out;
 		}
 	}
+	if (opt_nodeps)
+		goto out;
 	path[depth] = dmcaps_dev_devno(n->dev);
 	s->dm_name = stack_dev_name(n->dev);
+	s->dm_kname = dmcaps_dev_kname(n->dev);
 	show_add_targets(s, ln, table, kr ? NULL : kc, n->cmp, NULL, path,
 			 depth + 1);
 out:
 	cell_close(s, &why, ln, COL_WHY);
+}
+
+/* PKNAME of a device row: the DM device above it in the tree (the last
+ * of @path); a partition shown alone is under its disk. */
+static const char *show_pkname(struct show *s, struct dmcaps_dev *dev,
+			       const dev_t *path, int depth)
+{
+	struct dmcaps_dev *up = NULL;
+
+	if (!out_has(&s->out, COL_PKNAME))
+		return NULL;
+	if (depth) {
+		if (dmcaps_dev_lookup_devno(s->ctx, path[depth - 1], &up) < 0)
+			return NULL;
+	} else if (dmcaps_dev_is_partition(dev)) {
+		if (dmcaps_dev_disk(s->ctx, dev, &up) < 0 || up == dev)
+			return NULL;
+	}
+	return up ? dmcaps_dev_kname(up) : NULL;
 }
 
 struct libscols_line *show_add_device(struct show *s,
@@ -417,6 +458,9 @@ struct libscols_line *show_add_device(struct show *s,
 	}
 	n->shown = true;
 	out_set(&s->out, ln, COL_NAME, stack_dev_name(dev));
+	out_set(&s->out, ln, COL_KNAME, dmcaps_dev_kname(dev));
+	out_set(&s->out, ln, COL_PATH, dmcaps_dev_path(dev));
+	out_set(&s->out, ln, COL_PKNAME, show_pkname(s, dev, path, depth));
 	out_set(&s->out, ln, COL_TYPE, dmcaps_dev_is_dm(dev) ? "dm" :
 		dmcaps_dev_is_partition(dev) ? "part" : "disk");
 	snprintf(buf, sizeof(buf), "%u:%u", major(devno), minor(devno));
@@ -446,8 +490,9 @@ static void show_all(struct show *s)
 			show_add_device(s, NULL, n->dev, NULL, 0);
 	}
 	/* DM devices in a loop are all underneath another: none was a root.
-	 * The kernel forbids loops, a broken snapshot may not; show them. */
-	for (i = 0; i < listed; i++) {
+	 * The kernel forbids loops, a broken snapshot may not; show them
+	 * (--nodeps walks no tables, so nothing below a root was shown). */
+	for (i = 0; i < listed && !opt_nodeps; i++) {
 		n = s->st.nodes[i];
 		if (dmcaps_dev_is_dm(n->dev) && !n->shown)
 			show_add_device(s, NULL, n->dev, NULL, 0);
@@ -509,10 +554,35 @@ static void show_args(struct show *s, int argc, const char **argv)
 			show_add_device(s, NULL, dev, NULL, 0);
 }
 
+/* A --pairs key must stay one shell variable name: libsmartcols' shellvar
+ * mode mends the column names, not what the user puts before them. */
+static bool valid_prefix(const char *p)
+{
+	const char *c;
+
+	if (!*p || (*p >= '0' && *p <= '9') || strlen(p) > 64)
+		return false;
+	for (c = p; *c; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_'))
+			return false;
+	return true;
+}
+
 static int show_check_options(void)
 {
-	if (opt_json && opt_pairs) {
-		log_err("--json and --pairs are mutually exclusive");
+	if (opt_json + opt_pairs + opt_list + opt_raw > 1) {
+		log_err("--json, --pairs, --list and --raw are mutually exclusive");
+		return EXIT_DMCAPS_USAGE;
+	}
+	if (opt_prefix && !opt_pairs) {
+		log_err("--prefix is for --pairs keys");
+		return EXIT_DMCAPS_USAGE;
+	}
+	if (opt_prefix && !valid_prefix(opt_prefix)) {
+		log_err("--prefix \"%.64s\": not the start of a shell variable "
+			"name (letters, digits, '_'; not a digit first)",
+			opt_prefix);
 		return EXIT_DMCAPS_USAGE;
 	}
 	if (opt_output && opt_output_all) {
@@ -531,11 +601,11 @@ static int show_check_options(void)
 static int show_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 {
 	struct show s = { .ctx = ctx, .out = out_columns };
-	enum out_format fmt = opt_json ? OUT_JSON :
-			      opt_pairs ? OUT_PAIRS : OUT_TREE;
+	enum out_format fmt = opt_json ? OUT_JSON : opt_pairs ? OUT_PAIRS :
+			      opt_raw ? OUT_RAW : opt_list ? OUT_LIST : OUT_TREE;
 	int r;
 
-	r = out_init(&s.out, fmt, opt_noheadings);
+	r = out_init(&s.out, fmt, opt_noheadings, opt_prefix);
 	if (r < 0) {
 		log_err("cannot set up output: %s", cause_from_errno(r));
 		out_free(&s.out);

@@ -25,6 +25,12 @@ static const struct colinfo infos[NCOLUMNS] = {
 	[COL_NAME]	= { "NAME", 0.25, SCOLS_FL_TREE | SCOLS_FL_NOEXTREMES,
 			    SCOLS_JSON_STRING,
 			    "device name (DM name for DM devices), or target" },
+	[COL_KNAME]	= { "KNAME", 0.1, SCOLS_FL_NOEXTREMES, SCOLS_JSON_STRING,
+			    "kernel name of the device (dm-0), empty for targets" },
+	[COL_PKNAME]	= { "PKNAME", 0.1, SCOLS_FL_NOEXTREMES, SCOLS_JSON_STRING,
+			    "kernel name of the device above (the DM device a target belongs to or maps it)" },
+	[COL_PATH]	= { "PATH", 0.1, SCOLS_FL_NOEXTREMES, SCOLS_JSON_STRING,
+			    "path of the device node" },
 	[COL_TYPE]	= { "TYPE", 4, 0, SCOLS_JSON_STRING,
 			    "disk, part, dm or target" },
 	[COL_MAJMIN]	= { "MAJ:MIN", 6, 0, SCOLS_JSON_STRING,
@@ -47,6 +53,8 @@ static const struct colinfo infos[NCOLUMNS] = {
 			    "length of the target in sectors" },
 	[COL_PASSES]	= { "PASSES", 7, 0, SCOLS_JSON_STRING,
 			    "target passes inline crypto: yes, no, unknown" },
+	[COL_DROPS]	= { "DROPS", 5, 0, SCOLS_JSON_STRING,
+			    "DM device: its live table drops capabilities its devices offer (yes, no)" },
 	[COL_WHY]	= { "WHY", 0.4, SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING,
 			    "why a DM device exposes less; MISMATCH if the kernel disagrees" },
 	[COL_KERNEL]	= { "KERNEL", 0.3, 0, SCOLS_JSON_STRING,
@@ -157,31 +165,35 @@ bool out_has(const struct out *o, enum out_column col)
 
 const char *out_line_sep(const struct out *o)
 {
-	return o->format == OUT_PAIRS ? "; " : "\n";
+	return o->format == OUT_PAIRS || o->format == OUT_RAW ? "; " : "\n";
 }
 
-/* JSON keys are lowercase, as lsblk's; --pairs keys are shell variable
- * names (MAJ:MIN becomes MAJ_MIN); the tree header is the column name. */
+/* JSON keys are lowercase, as lsblk's; --pairs keys are the prefix and
+ * the name, made shell variable names by libsmartcols' shellvar mode
+ * (MAJ:MIN becomes MAJ_MIN); the tree header is the column name. */
 static void column_header(const struct out *o, int id, char *buf, size_t sz)
 {
 	size_t i;
 
-	snprintf(buf, sz, "%s", infos[id].name);
-	for (i = 0; buf[i]; i++) {
-		if (o->format == OUT_JSON)
-			buf[i] = tolower((unsigned char)buf[i]);
-		else if (o->format == OUT_PAIRS && !isalnum((unsigned char)buf[i]))
-			buf[i] = '_';
+	if (o->format == OUT_PAIRS) {
+		snprintf(buf, sz, "%s%s", o->prefix ? o->prefix : "",
+			 infos[id].name);
+		return;
 	}
+	snprintf(buf, sz, "%s", infos[id].name);
+	for (i = 0; buf[i] && o->format == OUT_JSON; i++)
+		buf[i] = tolower((unsigned char)buf[i]);
 }
 
-int out_init(struct out *o, enum out_format format, bool noheadings)
+int out_init(struct out *o, enum out_format format, bool noheadings,
+	     const char *prefix)
 {
 	bool tree = false;
 	size_t i;
 
 	o->format = format;
 	o->noheadings = noheadings;
+	o->prefix = prefix;
 	memset(o->cols, 0, sizeof(o->cols));
 	if (!o->nids)
 		out_default_columns(o);
@@ -190,11 +202,12 @@ int out_init(struct out *o, enum out_format format, bool noheadings)
 	if (!o->tb)
 		return -ENOMEM;
 
-	/* A tree needs the NAME column to draw it in; --pairs is one line
-	 * per node, flat, as lsblk --pairs. */
+	/* A tree needs the NAME column to draw it in; --list, --raw and
+	 * --pairs are one line per node, flat, as lsblk's; PKNAME keeps
+	 * the hierarchy there. */
 	for (i = 0; i < o->nids; i++)
 		if (o->ids[i] == COL_NAME)
-			tree = format != OUT_PAIRS;
+			tree = format == OUT_TREE || format == OUT_JSON;
 
 	switch (format) {
 	case OUT_JSON:
@@ -203,7 +216,12 @@ int out_init(struct out *o, enum out_format format, bool noheadings)
 		break;
 	case OUT_PAIRS:
 		scols_table_enable_export(o->tb, 1);
+		scols_table_enable_shellvar(o->tb, 1);
 		break;
+	case OUT_RAW:
+		scols_table_enable_raw(o->tb, 1);
+		break;
+	case OUT_LIST:
 	case OUT_TREE:
 		/* No squeezing into the terminal's width: multi-line WHY
 		 * cells and the tree do not survive libsmartcols' column
@@ -218,12 +236,12 @@ int out_init(struct out *o, enum out_format format, bool noheadings)
 		const struct colinfo *ci = &infos[o->ids[i]];
 		struct libscols_column *cl;
 		int flags = ci->flags;
-		char header[32];
+		char header[96];
 
 		if (!tree)
 			flags &= ~SCOLS_FL_TREE;
 		/* JSON keeps the wrap function: it makes WHY an array. */
-		if (format == OUT_PAIRS)
+		if (format == OUT_PAIRS || format == OUT_RAW)
 			flags &= ~SCOLS_FL_WRAP;
 
 		column_header(o, o->ids[i], header, sizeof(header));

@@ -12,6 +12,9 @@
 
 enum out_column {
 	COL_NAME = 0,
+	COL_KNAME,
+	COL_PKNAME,
+	COL_PATH,
 	COL_TYPE,
 	COL_MAJMIN,
 	COL_MODES,
@@ -24,6 +27,7 @@ enum out_column {
 	COL_START,
 	COL_LENGTH,
 	COL_PASSES,
+	COL_DROPS,
 	COL_CHANGES,
 	COL_WHY,
 	NCOLUMNS,
@@ -31,6 +35,8 @@ enum out_column {
 
 enum out_format {
 	OUT_TREE = 0,	/* human, a tree when NAME is shown */
+	OUT_LIST,	/* --list: the same rows, no tree */
+	OUT_RAW,	/* --raw: a list, unaligned, escaped */
 	OUT_JSON,	/* --json */
 	OUT_PAIRS,	/* --pairs: KEY="value", one line per node */
 };
@@ -38,6 +44,7 @@ enum out_format {
 struct out {
 	enum out_format format;
 	bool noheadings;
+	const char *prefix;	/* --pairs: before every key */
 	int ids[NCOLUMNS];	/* columns to print, in order */
 	size_t nids;
 	struct libscols_column *cols[NCOLUMNS];	/* by column id; NULL if
@@ -56,7 +63,9 @@ void out_inactive_columns(struct out *o);
 /* Every column, in table order (--output-all). */
 void out_all_columns(struct out *o);
 
-int out_init(struct out *o, enum out_format format, bool noheadings);
+/* @prefix: put before every --pairs key (NULL: none). */
+int out_init(struct out *o, enum out_format format, bool noheadings,
+	     const char *prefix);
 void out_free(struct out *o);
 
 /* A new node under @parent (NULL for a root). */

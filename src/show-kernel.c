@@ -154,6 +154,7 @@ static void inactive_one(struct show *s, struct dmcaps_dev *dev)
 	int r, kr;
 
 	s->dm_name = stack_dev_name(dev);
+	s->dm_kname = dmcaps_dev_kname(dev);
 	r = dmcaps_table_read(s->ctx, dev, DMCAPS_TABLE_INACTIVE, &table);
 	if (r == -ENODATA) {
 		log_err("%s: no inactive table", s->dm_name);
@@ -184,6 +185,8 @@ static void inactive_one(struct show *s, struct dmcaps_dev *dev)
 	n->shown = true;
 	/* The device as it is now: the live-table view's columns. */
 	out_set(&s->out, ln, COL_NAME, s->dm_name);
+	out_set(&s->out, ln, COL_KNAME, s->dm_kname);
+	out_set(&s->out, ln, COL_PATH, dmcaps_dev_path(dev));
 	out_set(&s->out, ln, COL_TYPE, "dm");
 	if (asprintf(&text, "%u:%u", major(path[0]), minor(path[0])) > 0)
 		out_set(&s->out, ln, COL_MAJMIN, text);

@@ -25,6 +25,7 @@ struct show {
 	bool perm_reported;		/* "needs root" is said once */
 	bool nokernel_reported;		/* "no DM_CRYPTO_CAPS" is said once */
 	const char *dm_name;		/* the DM device whose targets are added */
+	const char *dm_kname;		/* its kernel name */
 };
 
 /* A cell of several lines (WHY, CHANGES) being built: most stay empty,

@@ -292,7 +292,7 @@ assert n["predicted"] == "none"
 @test "--output-all: every column, in table order" {
 	run --separate-stderr dmcaps show --sysroot "$PHONE" -O sda
 	assert_status 0
-	[ "$(printf '%s\n' "$output" | head -n1 | tr -s ' ')" = "NAME TYPE MAJ:MIN MODES DUN SLOTS PREDICTED EXPOSED KERNEL TARGET START LENGTH PASSES CHANGES WHY" ]
+	[ "$(printf '%s\n' "$output" | head -n1 | tr -s ' ')" = "NAME KNAME PKNAME PATH TYPE MAJ:MIN MODES DUN SLOTS PREDICTED EXPOSED KERNEL TARGET START LENGTH PASSES DROPS CHANGES WHY" ]
 	run --separate-stderr dmcaps show --sysroot "$PHONE" -O -o NAME sda
 	assert_status 1
 	assert_contains "$stderr" "mutually exclusive"
