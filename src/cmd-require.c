@@ -218,6 +218,8 @@ static bool reason_relevant(const struct dmcaps_reason *rs,
 {
 	const struct dmcaps_delta *d = &rs->delta;
 
+	if (rs->cause == DMCAPS_CAUSE_DEVICE_FALLBACK)
+		return false;	/* encrypted in software: exposed anyway */
 	if (rs->cause != DMCAPS_CAUSE_DEVICE_LACKS)
 		return true;	/* removes everything */
 	switch (d->kind) {

@@ -310,6 +310,19 @@ void show_add_targets(struct show *s, struct libscols_line *ln,
 	}
 }
 
+/* Whether a table exposes less than its devices offer together: a reason
+ * that is a loss (a device's software fallback is not one). */
+static bool drops(const struct dmcaps_prediction *pred)
+{
+	size_t i;
+
+	for (i = 0; i < dmcaps_prediction_reason_count(pred); i++)
+		if (dmcaps_prediction_reason(pred, i)->cause !=
+		    DMCAPS_CAUSE_DEVICE_FALLBACK)
+			return true;
+	return false;
+}
+
 /* Why a DM node has no table to expand; false if it has one. */
 static bool why_no_table(struct show *s, struct stack_node *n,
 			 struct cell *why, int r)
@@ -396,8 +409,7 @@ static void add_dm(struct show *s, struct libscols_line *ln,
 	show_findings(s, &why, n->cmp);
 	if (r >= 0) {
 		why_reasons(s, &why, pred);
-		out_set(&s->out, ln, COL_DROPS,
-			dmcaps_prediction_reason_count(pred) ? "yes" : "no");
+		out_set(&s->out, ln, COL_DROPS, drops(pred) ? "yes" : "no");
 	}
 
 	if (depth >= SHOW_MAX_DEPTH) {
