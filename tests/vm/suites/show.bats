@@ -152,3 +152,86 @@ $((32 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
 	[ "$status" -eq 4 ]
 	[[ "$stderr" == *nosuchdevice* ]]
 }
+
+# The columns for scripts (KNAME, PKNAME, PATH, DROPS), --prefix, --nodeps,
+# --list and --raw on a real two-level stack; the hierarchy checked against
+# the kernel's own record of it (sysfs holders/slaves) and against lsblk.
+
+@test "--pairs --prefix: KNAME, PKNAME and PATH give the kernel's hierarchy" {
+	dmsetup create lower --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
+	dmsetup create upper --table "0 $((32 * SECT_PER_MB)) linear /dev/mapper/lower 0
+$((32 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
+	local up line n=0 NAME=mine TYPE=mine
+	up=$(dm_kname upper)
+	run --separate-stderr "$DMCAPS" show --pairs --prefix DMCAPS_ \
+		-o NAME,KNAME,PKNAME,PATH,TYPE,MAJ:MIN upper
+	echo "$output"; echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	while IFS= read -r line; do
+		DMCAPS_KNAME= DMCAPS_PKNAME= DMCAPS_PATH= DMCAPS_TYPE=
+		eval "$line"
+		[ "$DMCAPS_TYPE" = target ] && continue
+		n=$((n + 1))
+		# every device row: the node is that device, and its PKNAME is
+		# a holder of it in the kernel's own record
+		[ -b "$DMCAPS_PATH" ]
+		[ "$(stat -c '%t:%T' "$DMCAPS_PATH")" = "$(printf '%x:%x' "${DMCAPS_MAJ_MIN%:*}" "${DMCAPS_MAJ_MIN#*:}")" ]
+		[ "$(cat "/sys/class/block/$DMCAPS_KNAME/dev")" = "$DMCAPS_MAJ_MIN" ]
+		if [ "$DMCAPS_KNAME" = "$up" ]; then
+			[ -z "$DMCAPS_PKNAME" ]
+		else
+			[ -e "/sys/class/block/$DMCAPS_KNAME/holders/$DMCAPS_PKNAME" ]
+			[ -e "/sys/class/block/$DMCAPS_PKNAME/slaves/$DMCAPS_KNAME" ]
+		fi
+	done <<< "$output"
+	# upper, lower, ufs0, emmc0
+	[ "$n" -eq 4 ]
+	# eval with the prefix left the caller's NAME and TYPE alone
+	[ "$NAME" = mine ] && [ "$TYPE" = mine ]
+	# the same holder/device pairs as lsblk's (util-linux, from sysfs;
+	# its PKNAME runs the other way: the device below)
+	[ "$(printf '%s\n' "$output" | sed -n 's/.*DMCAPS_KNAME="\([^"]\+\)" DMCAPS_PKNAME="\([^"]\+\)".*/\2 \1/p' | sort)" = \
+	  "$(lsblk -n -r -o KNAME,PKNAME /dev/ufs0 /dev/emmc0 | awk 'NF == 2' | sort -u)" ] ||
+	{ lsblk -n -r -o KNAME,PKNAME /dev/ufs0 /dev/emmc0; false; }
+}
+
+@test "--nodeps: one row per device; DROPS says whether the live table loses what its devices offer" {
+	dmsetup create single --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
+	dmsetup create pair --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0
+$((64 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
+	run --separate-stderr "$DMCAPS" show --nodeps --pairs -o NAME,KNAME,DROPS,EXPOSED single pair
+	echo "$output"; echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 2 ]
+	pairs single
+	[ "$DROPS" = no ]
+	[ "$KNAME" = "$(dm_kname single)" ]
+	# the kernel agrees: single exposes all of ufs0's set
+	local k=$KNAME
+	[ "$(crypto_sysfs "$k" | sed 's/ slots=.*//')" = "$(crypto_sysfs ufs0 | sed 's/ slots=.*//')" ]
+	pairs pair
+	[ "$DROPS" = yes ]
+	[ "$(crypto_sysfs "$KNAME" | sed 's/ slots=.*//')" != "$(crypto_sysfs ufs0 | sed 's/ slots=.*//')" ]
+	# without arguments: roots only, none of the devices below them
+	run --separate-stderr "$DMCAPS" show --nodeps -n -o NAME
+	echo "$output"
+	[ "$status" -eq 0 ]
+	not grep -qx 'ufs0 *' <<< "$output"
+	grep -qx 'pair *' <<< "$output"
+	grep -qx 'single *' <<< "$output"
+}
+
+@test "--list and --raw: the tree's rows, no tree art, PKNAME for the hierarchy" {
+	dmsetup create lower --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
+	dmsetup create upper --table "0 $((64 * SECT_PER_MB)) linear /dev/mapper/lower 0"
+	run --separate-stderr "$DMCAPS" show --list -n -o NAME,KNAME,PKNAME upper
+	echo "$output"
+	[ "$status" -eq 0 ]
+	not grep -q -e '`-' -e '|-' <<< "$output"
+	grep -qx "lower *$(dm_kname lower) *$(dm_kname upper)" <<< "$output"
+	grep -qx "ufs0 *ufs0 *$(dm_kname lower)" <<< "$output"
+	run --separate-stderr "$DMCAPS" show --raw -n -o NAME,TYPE,MODES lower
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'lower dm AES-256-XTS(4096)\\x20Adiantum(4096)' <<< "$output"
+}
