@@ -674,7 +674,7 @@ static int parse_modes(struct dmcaps_ctx *ctx, struct dmcaps_set *set, char *lis
 	char *save = NULL, *tok;
 
 	if (!*list || list[strlen(list) - 1] == ',' || list[0] == ',') {
-		log_err(ctx, "Invalid mode list \"%s\" in capability set.", list);
+		log_err(ctx, "invalid mode list \"%s\" in capability set", list);
 		return -EINVAL;
 	}
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -683,21 +683,21 @@ static int parse_modes(struct dmcaps_ctx *ctx, struct dmcaps_set *set, char *lis
 		int err;
 
 		if (!colon) {
-			log_err(ctx, "Invalid capability \"%s\": expected MODE:0xMASK.", tok);
+			log_err(ctx, "invalid capability \"%s\": expected MODE:0xMASK", tok);
 			return -EINVAL;
 		}
 		*colon = '\0';
 		if (!mode_name_valid(tok)) {
-			log_err(ctx, "Invalid mode name \"%s\" in capability set.", tok);
+			log_err(ctx, "invalid mode name \"%s\" in capability set", tok);
 			return -EINVAL;
 		}
 		if (parse_hex_mask(colon + 1, &mask) || !mask) {
-			log_err(ctx, "Invalid data-unit-size mask \"%s\" for mode %s "
-				"(expected 0x1..0xffffffff).", colon + 1, tok);
+			log_err(ctx, "invalid data-unit-size mask \"%s\" for mode %s "
+				"(expected 0x1..0xffffffff)", colon + 1, tok);
 			return -EINVAL;
 		}
 		if (dmcaps_set_get_mode(set, tok)) {
-			log_err(ctx, "Mode %s given twice in capability set.", tok);
+			log_err(ctx, "mode %s given twice in capability set", tok);
 			return -EINVAL;
 		}
 		err = dmcaps_set_add_mode(set, tok, mask);
@@ -714,8 +714,8 @@ static int parse_option(struct dmcaps_ctx *ctx, struct dmcaps_set *set,
 
 	if (!strncmp(tok, "dun=", 4) && !*seen_dun && !set->unrestricted) {
 		if (dmcaps_parse_u32(tok + 4, &v) || v > DMCAPS_MAX_DUN_BYTES) {
-			log_err(ctx, "Invalid DUN width \"%s\" in capability set "
-				"(0..%d bytes).", tok, DMCAPS_MAX_DUN_BYTES);
+			log_err(ctx, "invalid DUN width \"%s\" in capability set "
+				"(0..%d bytes)", tok, DMCAPS_MAX_DUN_BYTES);
 			return -EINVAL;
 		}
 		set->dun_bytes = v;
@@ -724,14 +724,14 @@ static int parse_option(struct dmcaps_ctx *ctx, struct dmcaps_set *set,
 	}
 	if (!strncmp(tok, "keyslots=", 9) && !*seen_keyslots) {
 		if (dmcaps_parse_u32(tok + 9, &v) || v > INT32_MAX) {
-			log_err(ctx, "Invalid keyslot count \"%s\" in capability set.", tok);
+			log_err(ctx, "invalid keyslot count \"%s\" in capability set", tok);
 			return -EINVAL;
 		}
 		set->keyslots = v;
 		*seen_keyslots = true;
 		return 0;
 	}
-	log_err(ctx, "Unexpected token \"%s\" in capability set.", tok);
+	log_err(ctx, "unexpected token \"%s\" in capability set", tok);
 	return -EINVAL;
 }
 
@@ -747,7 +747,7 @@ DMCAPS_EXPORT int dmcaps_set_parse(struct dmcaps_ctx *ctx, const char *text,
 		return -EINVAL;
 	*set = NULL;
 	if (!text) {
-		log_err(ctx, "No capability set given.");
+		log_err(ctx, "no capability set given");
 		return -EINVAL;
 	}
 	copy = strdup(text);
@@ -756,7 +756,7 @@ DMCAPS_EXPORT int dmcaps_set_parse(struct dmcaps_ctx *ctx, const char *text,
 
 	tok = strtok_r(copy, " ", &save);
 	if (!tok) {
-		log_err(ctx, "Empty capability set (write \"none\" for no capabilities).");
+		log_err(ctx, "empty capability set (write \"none\" for no capabilities)");
 		err = -EINVAL;
 		goto out;
 	}
@@ -780,7 +780,7 @@ DMCAPS_EXPORT int dmcaps_set_parse(struct dmcaps_ctx *ctx, const char *text,
 			goto out;
 	}
 	if (!seen_dun && !s->unrestricted) {
-		log_err(ctx, "Capability set \"%s\" lacks dun=BYTES.", text);
+		log_err(ctx, "capability set \"%s\" lacks dun=BYTES", text);
 		err = -EINVAL;
 		goto out;
 	}

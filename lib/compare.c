@@ -218,7 +218,7 @@ static int compare_kernel(struct dmcaps_ctx *ctx, struct dmcaps_comparison *c,
 		for (j = 0; j < i; j++)
 			if (dmcaps_kernel_caps_dev(kc, j)->devno == kd->devno)
 				break;
-		if (j < i || dmcaps_dev_lookup_devno(ctx, kd->devno, &d) < 0)
+		if (j < i || !(d = dmcaps_dev_find_devno(ctx, kd->devno)))
 			continue;
 		r = compare_sysfs(ctx, c, d, kd->caps,
 				  "the kernel sees it offering");

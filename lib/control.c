@@ -165,7 +165,7 @@ int dmcaps_dm_list(struct dmcaps_ctx *ctx, dmcaps_dm_entry_fn fn, void *arg)
 	if (!err)
 		err = list_walk(ctx, dmi, size, fn, arg);
 	if (err == -EBADMSG)
-		log_err(ctx, "DM_LIST_DEVICES: the kernel's answer is malformed.");
+		log_err(ctx, "DM_LIST_DEVICES: the kernel's answer is malformed");
 	free(dmi);
 	return err;
 }

@@ -265,7 +265,7 @@ static int dev_read(struct dmcaps_ctx *ctx, const char *class_dir,
 	*out = NULL;
 	err = read_attr(class_dir, name, "dev", &text);
 	if (err || !text) {
-		log_dbg(ctx, "Skipping %s/%s: no readable dev attribute.",
+		log_dbg(ctx, "skipping %s/%s: no readable dev attribute",
 			class_dir, name);
 		return err == -ENOMEM ? err : 0;
 	}
@@ -275,7 +275,7 @@ static int dev_read(struct dmcaps_ctx *ctx, const char *class_dir,
 		return -ENOMEM;
 	}
 	if (dmcaps_parse_devno(text, &dev->devno)) {
-		log_dbg(ctx, "Skipping %s/%s: malformed dev \"%s\".",
+		log_dbg(ctx, "skipping %s/%s: malformed dev \"%s\"",
 			class_dir, name, text);
 		free(text);
 		dev_free(dev);
@@ -302,7 +302,7 @@ static int dev_read(struct dmcaps_ctx *ctx, const char *class_dir,
 			free(dev->parent);
 			dev->parent = partition_parent_guess(name);
 			dev->parent_guessed = true;
-			log_dbg(ctx, "Partition %s: parent disk guessed as %s.",
+			log_dbg(ctx, "partition %s: parent disk guessed as %s",
 				name, dev->parent ?: "(none)");
 		}
 	}
@@ -411,7 +411,7 @@ static int devs_load(struct dmcaps_ctx *ctx)
 	d = opendir(class_dir);
 	if (!d) {
 		err = -errno;
-		log_err(ctx, "Cannot list block devices in %s: %s.", class_dir,
+		log_err(ctx, "cannot list block devices in %s: %s", class_dir,
 			strerror(-err));
 		free(class_dir);
 		return err;
@@ -423,7 +423,7 @@ static int devs_load(struct dmcaps_ctx *ctx)
 			goto out;
 		dm_listed = !err;
 		if (err)
-			log_dbg(ctx, "DM devices from sysfs: DM_LIST_DEVICES: %s.",
+			log_dbg(ctx, "DM devices from sysfs: DM_LIST_DEVICES: %s",
 				strerror(-err));
 		err = 0;
 	}
@@ -620,7 +620,8 @@ DMCAPS_EXPORT int dmcaps_dev_lookup_devno(struct dmcaps_ctx *ctx, dev_t devno,
 		return -EINVAL;
 	*dev = dmcaps_dev_find_devno(ctx, devno);
 	if (!*dev) {
-		log_err(ctx, "Device %u:%u not found.", major(devno), minor(devno));
+		log_err(ctx, "%u:%u: no such block device", major(devno),
+			minor(devno));
 		return -ENODEV;
 	}
 	return 0;
@@ -696,7 +697,6 @@ static int lookup_path_sysroot(struct dmcaps_ctx *ctx, const char *spec,
 		}
 		if (!S_ISLNK(st.st_mode)) {
 			/* It exists, and is something else than a device. */
-			log_err(ctx, "%s is not a block device.", spec);
 			err = -ENOTBLK;
 			break;
 		}
@@ -756,10 +756,8 @@ static int lookup_path(struct dmcaps_ctx *ctx, const char *spec,
 	if (!ctx->running_system)
 		return lookup_path_sysroot(ctx, spec, dev);
 	if (stat(spec, &st) == 0) {
-		if (!S_ISBLK(st.st_mode)) {
-			log_err(ctx, "%s is not a block device.", spec);
+		if (!S_ISBLK(st.st_mode))
 			return -ENOTBLK;
-		}
 		*dev = dmcaps_dev_find_devno(ctx, st.st_rdev);
 		return *dev ? 0 : -ENODEV;
 	}
@@ -775,22 +773,17 @@ static const char *const tag_dirs[][2] = {
 	{ "PARTLABEL=", "by-partlabel" },
 };
 
-/* udev's encoding of by-label names: unsafe bytes as \xNN. */
+/* udev's encoding of by-label names (unsafe bytes as \xNN), which libblkid
+ * shares with udev: blkid_encode_string(). */
 static char *udev_encode(const char *s)
 {
-	char *out = malloc(strlen(s) * 4 + 1), *o = out;
+	size_t len = strlen(s) * 4 + 1;
+	char *out = malloc(len);
 
-	if (!out)
-		return NULL;
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (isalnum(c) || strchr("#+-.:=@_", c) || c >= 0x80)
-			*o++ = c;
-		else
-			o += sprintf(o, "\\x%02x", c);
+	if (out && blkid_encode_string(s, out, len) < 0) {
+		free(out);
+		out = NULL;
 	}
-	*o = '\0';
 	return out;
 }
 
@@ -810,7 +803,7 @@ static int lookup_tag(struct dmcaps_ctx *ctx, const char *spec, size_t t,
 		blkid_put_cache(cache);
 		if (!devname)
 			return -ENODEV;
-		log_dbg(ctx, "%s is %s.", spec, devname);
+		log_dbg(ctx, "%s is %s", spec, devname);
 		err = lookup_path(ctx, devname, dev);
 		free(devname);
 		return err;
@@ -870,21 +863,20 @@ static int spec_remember(struct dmcaps_ctx *ctx, const char *spec,
 	return err;
 }
 
-DMCAPS_EXPORT int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
-				    struct dmcaps_dev **dev)
+/* dmcaps_dev_lookup() without its message: for callers that say in their
+ * own words what a missing device means (a table's device, a device's
+ * first table). */
+int dmcaps_dev_resolve(struct dmcaps_ctx *ctx, const char *spec,
+		       struct dmcaps_dev **dev)
 {
 	struct spec_memo *m;
 	dev_t devno;
 	size_t t;
 	int err = 0;
 
-	if (!ctx || !dev)
-		return -EINVAL;
 	*dev = NULL;
-	if (!spec || !*spec) {
-		log_err(ctx, "No device given.");
+	if (!spec || !*spec)
 		return -EINVAL;
-	}
 	/* Resolved before in this context: no stat, no sysfs, no ioctl. */
 	m = dmcaps_index_get(&ctx->specs, dmcaps_hash_str(spec), match_spec, spec);
 	if (m) {
@@ -910,10 +902,51 @@ DMCAPS_EXPORT int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
 	if (err && err != -ENODEV)
 		return err;
 	if (!*dev) {
-		log_err(ctx, "Device \"%s\" not found.", spec);
+		/* A device-mapper path asked of a kernel without DM: that is
+		 * the cause, not a missing device. */
+		if (ctx->running_system &&
+		    (!strncmp(spec, "/dev/mapper/", 12) ||
+		     !strncmp(spec, "/dev/dm-", 8)) && !dmcaps_dm_present(ctx))
+			return -ENOTSUP;
 		return -ENODEV;
 	}
 	return spec_remember(ctx, spec, *dev);
+}
+
+/* What a failed dmcaps_dev_resolve() of @spec means, said once. */
+void dmcaps_dev_lookup_failed(struct dmcaps_ctx *ctx, const char *spec, int err)
+{
+	switch (err) {
+	case -EINVAL:
+		log_err(ctx, "\"%s\": not a device specification",
+			spec ? spec : "");
+		break;
+	case -ENODEV:
+		log_err(ctx, "%s: no such block device", spec);
+		break;
+	case -ENOTBLK:
+		log_err(ctx, "%s: not a block device", spec);
+		break;
+	case -ENOTSUP:
+		log_err(ctx, "%s: this kernel has no device-mapper", spec);
+		break;
+	default:
+		log_err(ctx, "%s: %s", spec, strerror(-err));
+		break;
+	}
+}
+
+DMCAPS_EXPORT int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
+				    struct dmcaps_dev **dev)
+{
+	int err;
+
+	if (!ctx || !dev)
+		return -EINVAL;
+	err = dmcaps_dev_resolve(ctx, spec, dev);
+	if (err)
+		dmcaps_dev_lookup_failed(ctx, spec, err);
+	return err;
 }
 
 DMCAPS_EXPORT const char *dmcaps_dev_kname(const struct dmcaps_dev *dev)
@@ -960,7 +993,7 @@ DMCAPS_EXPORT int dmcaps_dev_disk(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev
 		return 0;
 	*disk = partition_disk(ctx, dev);
 	if (!*disk) {
-		log_err(ctx, "The disk of partition %s not found.", dev->kname);
+		log_err(ctx, "the disk of partition %s not found", dev->kname);
 		return -ENODEV;
 	}
 	return 0;
@@ -997,11 +1030,11 @@ DMCAPS_EXPORT int dmcaps_dev_crypto_fallback(struct dmcaps_ctx *ctx,
 		/* A kernel without per-device fallback. */
 		err = 0;
 	} else if (err) {
-		log_err(ctx, "Cannot read %s: %s.", path, strerror(-err));
+		log_err(ctx, "cannot read %s: %s", path, strerror(-err));
 	} else if (!strcmp(text, "0") || !strcmp(text, "1")) {
 		*on = text[0] == '1';
 	} else {
-		log_err(ctx, "%s: \"%s\" is neither 0 nor 1.", path, text);
+		log_err(ctx, "%s: \"%s\" is neither 0 nor 1", path, text);
 		err = -EBADMSG;
 	}
 	free(text);
@@ -1042,7 +1075,7 @@ static int dev_read_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 	if (!err && !*caps && dmcaps_kernel_lacks_sysfs_crypto(ctx)) {
 		log_verbose(ctx, "%s: Linux %s shows no inline-encryption "
 			    "capabilities in sysfs (queue/crypto is new in 5.18): "
-			    "they cannot be known.", dev->kname,
+			    "they cannot be known", dev->kname,
 			    dmcaps_kernel_release(ctx, NULL));
 		return -ENOSYS;
 	}

@@ -80,7 +80,7 @@ DMCAPS_EXPORT int dmcaps_dm_available(struct dmcaps_ctx *ctx)
 	if (!ctx)
 		return -EINVAL;
 	if (!ctx->running_system) {
-		log_dbg(ctx, "Sysroot %s: device-mapper is not asked.", ctx->sysroot);
+		log_dbg(ctx, "sysroot %s: device-mapper is not asked", ctx->sysroot);
 		return -ENOTSUP;
 	}
 	/*
@@ -89,7 +89,10 @@ DMCAPS_EXPORT int dmcaps_dm_available(struct dmcaps_ctx *ctx)
 	 * that does not exist. Looked at once per context.
 	 */
 	if (!dmcaps_dm_present(ctx)) {
-		log_err(ctx, "This kernel has no device-mapper.");
+		/* Said once per context: every DM call would say it. */
+		dmcaps_log(ctx, ctx->nodm_said ? DMCAPS_LOG_VERBOSE :
+			   DMCAPS_LOG_ERROR, "this kernel has no device-mapper");
+		ctx->nodm_said = true;
 		return -ENOTSUP;
 	}
 	return 0;
@@ -154,7 +157,7 @@ int dmcaps_dm_target_versions(struct dmcaps_ctx *ctx, char **text)
 	}
 	if (!dm_task_run(dmt)) {
 		err = dmcaps_dm_task_errno(dmt, errno);
-		log_verbose(ctx, "Cannot list the kernel's target versions: %s.",
+		log_verbose(ctx, "cannot list the kernel's target versions: %s",
 			    strerror(-err));
 		goto out;
 	}
@@ -215,13 +218,27 @@ static int read_deps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		goto out;
 	}
 	for (i = 0; i < deps->count; i++) {
-		if (dmcaps_dev_lookup_devno(ctx, (dev_t)deps->device[i], &d))
+		d = dmcaps_dev_find_devno(ctx, (dev_t)deps->device[i]);
+		if (!d)
 			continue;
 		(*devs)[(*ndevs)++] = d;
 	}
 out:
 	dm_task_destroy(dmt);
 	return err;
+}
+
+/* Every DM device would say the same: said once per context, as an
+ * error; again only with --verbose. */
+static void say_needs_root(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+			   enum dmcaps_table_kind kind)
+{
+	dmcaps_log(ctx, ctx->perm_said ? DMCAPS_LOG_VERBOSE : DMCAPS_LOG_ERROR,
+		   "%s: cannot read the %s table: permission denied "
+		   "(device-mapper needs root)",
+		   dev->dm_name ? dev->dm_name : dev->kname,
+		   kind == DMCAPS_TABLE_LIVE ? "live" : "inactive");
+	ctx->perm_said = true;
 }
 
 static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
@@ -252,7 +269,7 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 	 */
 	err = dmcaps_dm_control_access(ctx);
 	if (err) {
-		log_err(ctx, "Reading the table of %s needs root.", dev->kname);
+		say_needs_root(ctx, dev, kind);
 		return err;
 	}
 
@@ -260,7 +277,7 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 	dmt = dm_task_create(DM_DEVICE_TABLE);
 	if (!dmt) {
 		err = geteuid() ? -EACCES : -ENOMEM;
-		log_err(ctx, "Cannot talk to device-mapper.");
+		log_err(ctx, "cannot talk to device-mapper");
 		goto out;
 	}
 	/* The answer holds a dm-crypt table's key: the kernel and libdm
@@ -276,20 +293,20 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 	if (!dm_task_run(dmt)) {
 		err = dmcaps_dm_task_errno(dmt, errno);
 		if (err == -EACCES || err == -EPERM)
-			log_err(ctx, "Reading the table of %s needs root.", dev->kname);
+			say_needs_root(ctx, dev, kind);
 		else
-			log_err(ctx, "Cannot read the table of %s: %s.", dev->kname,
+			log_err(ctx, "cannot read the table of %s: %s", dev->kname,
 				strerror(-err));
 		goto out;
 	}
 	if (!dm_task_get_info(dmt, &info) || !info.exists) {
-		log_err(ctx, "%s is not a device-mapper device.", dev->kname);
+		log_err(ctx, "%s is not a device-mapper device", dev->kname);
 		err = -ENODEV;
 		goto out;
 	}
 	if ((kind == DMCAPS_TABLE_INACTIVE && !info.inactive_table) ||
 	    (kind == DMCAPS_TABLE_LIVE && !info.live_table)) {
-		log_verbose(ctx, "%s has no %s table.", dev->kname,
+		log_verbose(ctx, "%s has no %s table", dev->kname,
 			    kind == DMCAPS_TABLE_LIVE ? "live" : "inactive");
 		err = -ENODATA;
 		goto out;
@@ -316,7 +333,7 @@ static int table_read_kernel(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		if (!known && !deps_read) {
 			err = read_deps(ctx, dev, kind, &deps, &ndeps);
 			if (err)
-				log_warn(ctx, "Cannot read the devices of %s's %s target.",
+				log_warn(ctx, "cannot read the devices of %s's %s target",
 					 dev->kname, type);
 			deps_read = true;
 		}
@@ -352,15 +369,17 @@ static int table_read_fixture(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 		return -ENOMEM;
 	err = dmcaps_read_small_file(path, FIXTURE_TABLE_MAX, &text);
 	if (err == -ENOENT) {
-		log_verbose(ctx, "%s has no %s table (no %s).", dev->dm_name,
+		log_verbose(ctx, "%s has no %s table (no %s)", dev->dm_name,
 			    kind == DMCAPS_TABLE_LIVE ? "live" : "inactive", path);
 		err = -ENODATA;
+	} else if (err == -EACCES || err == -EPERM) {
+		say_needs_root(ctx, dev, kind);
 	} else if (err) {
-		log_err(ctx, "Cannot read %s: %s.", path, strerror(-err));
+		log_err(ctx, "cannot read %s: %s", path, strerror(-err));
 	} else {
 		err = dmcaps_table_parse(ctx, text, table);
 		if (err)
-			log_err(ctx, "Malformed table in %s.", path);
+			log_err(ctx, "malformed table in %s", path);
 	}
 	dmcaps_wipe_free_str(text);
 	free(path);
@@ -378,7 +397,7 @@ DMCAPS_EXPORT int dmcaps_table_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *d
 		return -EINVAL;
 	*table = NULL;
 	if (!dev->dm_name) {
-		log_err(ctx, "%s is not a device-mapper device.", dev->kname);
+		log_err(ctx, "%s is not a device-mapper device", dev->kname);
 		return -EMEDIUMTYPE;
 	}
 	if (!ctx->running_system)

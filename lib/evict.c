@@ -138,25 +138,25 @@ DMCAPS_EXPORT int dmcaps_evict_key(struct dmcaps_ctx *ctx, struct dmcaps_dev *de
 		return -EINVAL;
 	*result = NULL;
 	if (!ctx->running_system) {
-		log_err(ctx, "Keys can only be evicted on the running system, "
-			"not under sysroot %s.", ctx->sysroot);
+		log_err(ctx, "keys can only be evicted on the running system, "
+			"not under sysroot %s", ctx->sysroot);
 		return -ENOTSUP;
 	}
 	res = calloc(1, sizeof(*res));
 	if (!res) {
-		log_err(ctx, "Cannot evict the key: out of memory.");
+		log_err(ctx, "cannot evict the key: out of memory");
 		return -ENOMEM;
 	}
 	r = dmcaps_evict_arg_build(cfg, key, &arg, res->entries,
 				   EVICT_FAILURE_ENTRIES);
 	if (r) {
 		if (r == -ENAMETOOLONG)
-			log_err(ctx, "Mode \"%.*s...\" is too long: the kernel's "
-				"mode names have at most %zu characters.",
+			log_err(ctx, "mode \"%.*s...\" is too long: the kernel's "
+				"mode names have at most %zu characters",
 				(int)sizeof(arg.mode) - 1, cfg->mode,
 				sizeof(arg.mode) - 1);
 		else
-			log_err(ctx, "Cannot evict the key: %s.", strerror(-r));
+			log_err(ctx, "cannot evict the key: %s", strerror(-r));
 		free(res);
 		return r;
 	}
@@ -165,16 +165,16 @@ DMCAPS_EXPORT int dmcaps_evict_key(struct dmcaps_ctx *ctx, struct dmcaps_dev *de
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		r = -errno;
-		log_err(ctx, "Cannot open %s: %s.", path, strerror(-r));
+		log_err(ctx, "cannot open %s: %s", path, strerror(-r));
 		goto out;
 	}
 	log_dbg(ctx, "BLKCRYPTOEVICTKEY on %s: %s, %u-byte data units, "
-		"%u-byte DUNs, %s.", path, arg.mode, arg.data_unit_size,
+		"%u-byte DUNs, %s", path, arg.mode, arg.data_unit_size,
 		arg.dun_bytes, arg.key_id ? "keyring key" : "raw key");
 	r = ioctl(fd, BLKCRYPTOEVICTKEY, &arg) ? -errno : 0;
 	close(fd);
 	if (r) {
-		log_err(ctx, "%s: cannot evict the key: %s.",
+		log_err(ctx, "%s: cannot evict the key: %s",
 			dmcaps_dev_dm_name(dev) ?: dmcaps_dev_kname(dev),
 			dmcaps_evict_strerror(r));
 		goto out;

@@ -99,6 +99,8 @@ struct dmcaps_ctx {
 	int dm_state;			/* 0 unknown, 1 present, -ENOTSUP */
 	int control_fd;			/* -1: not open (yet) */
 	int control_err;		/* why it could not be opened */
+	bool perm_said;			/* "needs root" said (dm.c), once */
+	bool nodm_said;			/* "no device-mapper" said, once */
 
 	/* The kernel's release (release.c), read once */
 	bool release_read;
@@ -235,6 +237,11 @@ struct dmcaps_dev *dmcaps_dev_known(struct dmcaps_ctx *ctx, dev_t devno);
 /* The device of number @devno, read if not known yet; NULL (no message)
  * when there is none. */
 struct dmcaps_dev *dmcaps_dev_find_devno(struct dmcaps_ctx *ctx, dev_t devno);
+/* dmcaps_dev_lookup() without a message, for callers that say themselves
+ * what the failure means. */
+int dmcaps_dev_resolve(struct dmcaps_ctx *ctx, const char *spec,
+		       struct dmcaps_dev **dev);
+void dmcaps_dev_lookup_failed(struct dmcaps_ctx *ctx, const char *spec, int err);
 
 /* ---- targets.c ---------------------------------------------------------- */
 

@@ -114,12 +114,12 @@ static int kcaps_call(struct dmcaps_ctx *ctx, dev_t devno, bool inactive,
 		free(dmi);
 		if (r) {
 			log_err(ctx, "DM_CRYPTO_CAPS: the kernel's answer to a "
-				"%zu-byte buffer is malformed: %s.", size, why);
+				"%zu-byte buffer is malformed: %s", size, why);
 			return r;
 		}
 		size = next;
 	}
-	log_err(ctx, "DM_CRYPTO_CAPS: the answer kept outgrowing the buffer.");
+	log_err(ctx, "DM_CRYPTO_CAPS: the answer kept outgrowing the buffer");
 	return -EAGAIN;
 }
 
@@ -135,7 +135,7 @@ static const struct dm_crypto_caps *answer(struct dmcaps_ctx *ctx,
 	h = dmcaps_kcaps_reply(dmi, size, types, &why);
 	if (!h)
 		log_err(ctx, "DM_CRYPTO_CAPS: the kernel's answer is "
-			"malformed: %s.", why);
+			"malformed: %s", why);
 	return h;
 }
 
@@ -224,24 +224,24 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_available(struct dmcaps_ctx *ctx)
 	}
 	switch (r) {
 	case 0:
-		log_dbg(ctx, "The kernel has DM_CRYPTO_CAPS (%zu target types).",
+		log_dbg(ctx, "the kernel has DM_CRYPTO_CAPS (%zu target types)",
 			ctx->nktypes);
 		break;
 	case -ENOTTY:
 	case -EINVAL:
-		log_verbose(ctx, "This kernel has no DM_CRYPTO_CAPS ioctl "
+		log_verbose(ctx, "this kernel has no DM_CRYPTO_CAPS ioctl "
 			    "(device-mapper interface older than 4.49): "
-			    "capabilities are predicted, not read back.");
+			    "capabilities are predicted, not read back");
 		r = -ENOTTY;
 		break;
 	case -ENOTSUP:
-		log_dbg(ctx, "No device-mapper to ask for DM_CRYPTO_CAPS.");
+		log_dbg(ctx, "no device-mapper to ask for DM_CRYPTO_CAPS");
 		break;
 	case -ENOMEM:
 		/* Not remembered: the next call may succeed. */
 		return r;
 	default:
-		log_verbose(ctx, "DM_CRYPTO_CAPS cannot be used: %s.",
+		log_verbose(ctx, "DM_CRYPTO_CAPS cannot be used: %s",
 			    strerror(-r));
 		break;
 	}
@@ -367,7 +367,7 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 		return -EINVAL;
 	*kcaps = NULL;
 	if (!dev->dm_name) {
-		log_err(ctx, "%s is not a device-mapper device.", dev->kname);
+		log_err(ctx, "%s is not a device-mapper device", dev->kname);
 		return -EMEDIUMTYPE;
 	}
 	if (!inactive && dev->kcaps_live) {
@@ -385,14 +385,14 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 		break;
 	case -EINVAL:
 		/* The kernel's "no table of the kind asked for". */
-		log_verbose(ctx, "%s has no %s table.", dev->kname,
+		log_verbose(ctx, "%s has no %s table", dev->kname,
 			    inactive ? "inactive" : "live");
 		return -ENODATA;
 	case -ENXIO:
-		log_err(ctx, "%s: no such device-mapper device.", dev->kname);
+		log_err(ctx, "%s: no such device-mapper device", dev->kname);
 		return -ENODEV;
 	default:
-		log_err(ctx, "DM_CRYPTO_CAPS of %s failed: %s.", dev->kname,
+		log_err(ctx, "DM_CRYPTO_CAPS of %s failed: %s", dev->kname,
 			strerror(-r));
 		return r;
 	}
@@ -400,7 +400,7 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 	h = answer(ctx, dmi, size, false);
 	if (h && !(h->flags & DM_CRYPTO_CAPS_INACTIVE) != !inactive) {
 		log_err(ctx, "DM_CRYPTO_CAPS of %s: the kernel answered "
-			"another question (flags 0x%x).", dev->kname, h->flags);
+			"another question (flags 0x%x)", dev->kname, h->flags);
 		h = NULL;
 	}
 	if (!h) {
@@ -415,7 +415,7 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 	if (r) {
 		if (r == -EBADMSG)
 			log_err(ctx, "DM_CRYPTO_CAPS of %s: the kernel's answer "
-				"holds an impossible capability set.",
+				"holds an impossible capability set",
 				dev->kname);
 		dmcaps_kernel_caps_free(kc);
 		return r;

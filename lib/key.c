@@ -31,7 +31,7 @@ static int key_alloc(struct dmcaps_ctx *ctx, struct dmcaps_key **key)
 	 * fatal: cryptsetup goes on too, and the bytes are wiped anyway. */
 	k->locked = !mlock(k, sizeof(*k));
 	if (!k->locked)
-		log_dbg(ctx, "Cannot lock the key buffer in memory: %s.",
+		log_dbg(ctx, "cannot lock the key buffer in memory: %s",
 			strerror(errno));
 	*key = k;
 	return 0;
@@ -103,7 +103,7 @@ DMCAPS_EXPORT int dmcaps_key_read_file(struct dmcaps_ctx *ctx, const char *path,
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0) {
 			r = -errno;
-			log_err(ctx, "Cannot open key file %s: %s.", path,
+			log_err(ctx, "cannot open key file %s: %s", path,
 				strerror(-r));
 			return r;
 		}
@@ -117,16 +117,16 @@ DMCAPS_EXPORT int dmcaps_key_read_file(struct dmcaps_ctx *ctx, const char *path,
 		r = read_upto(fd, extra, sizeof(extra), &more);
 	explicit_bzero(extra, sizeof(extra));
 	if (r) {
-		log_err(ctx, "Cannot read key file %s: %s.", what, strerror(-r));
+		log_err(ctx, "cannot read key file %s: %s", what, strerror(-r));
 		goto out;
 	}
 	if (size && (len != size || more)) {
-		log_err(ctx, "Key file %s holds %s%zu bytes; the mode's key is "
-			"%zu bytes.", what, more ? "more than " : "", len, size);
+		log_err(ctx, "key file %s holds %s%zu bytes; the mode's key is "
+			"%zu bytes", what, more ? "more than " : "", len, size);
 		r = -EMSGSIZE;
 	} else if (!size && (!len || more)) {
-		log_err(ctx, "Key file %s holds %s%zu bytes; a key has 1 to %d "
-			"bytes.", what, more ? "more than " : "", len,
+		log_err(ctx, "key file %s holds %s%zu bytes; a key has 1 to %d "
+			"bytes", what, more ? "more than " : "", len,
 			DMCAPS_KEY_MAX_SIZE);
 		r = -EMSGSIZE;
 	}
@@ -164,16 +164,16 @@ DMCAPS_EXPORT int dmcaps_key_from_keyring(struct dmcaps_ctx *ctx,
 	*key = NULL;
 	colon = strchr(type_desc, ':');
 	if (!colon || colon == type_desc || !colon[1]) {
-		log_err(ctx, "Key description \"%s\" is not TYPE:DESCRIPTION "
-			"(for example logon:fscrypt:k1).", type_desc);
+		log_err(ctx, "key description \"%s\" is not TYPE:DESCRIPTION "
+			"(for example logon:fscrypt:k1)", type_desc);
 		return -EINVAL;
 	}
 	type = strndup(type_desc, colon - type_desc);
 	if (!type)
 		return -ENOMEM;
 	if (!keyring_type_ok(type)) {
-		log_err(ctx, "Key type \"%s\" cannot be used: only logon and user "
-			"keys hold a raw key.", type);
+		log_err(ctx, "key type \"%s\" cannot be used: only logon and user "
+			"keys hold a raw key", type);
 		r = -EINVAL;
 		goto out;
 	}
@@ -184,11 +184,11 @@ DMCAPS_EXPORT int dmcaps_key_from_keyring(struct dmcaps_ctx *ctx,
 	if (id < 0) {
 		r = -errno;
 		if (r == -ENOKEY || r == -ENOENT) {
-			log_err(ctx, "No %s key \"%s\" in this process's keyrings.",
+			log_err(ctx, "no %s key \"%s\" in this process's keyrings",
 				type, colon + 1);
 			r = -ENOKEY;
 		} else {
-			log_err(ctx, "Cannot find %s key \"%s\": %s.", type,
+			log_err(ctx, "cannot find %s key \"%s\": %s", type,
 				colon + 1, strerror(-r));
 		}
 		goto out;
@@ -197,7 +197,7 @@ DMCAPS_EXPORT int dmcaps_key_from_keyring(struct dmcaps_ctx *ctx,
 	if (r)
 		goto out;
 	k->keyring_id = id;
-	log_dbg(ctx, "Key %s:%s is keyring key %d.", type, colon + 1, id);
+	log_dbg(ctx, "key %s:%s is keyring key %d", type, colon + 1, id);
 	*key = k;
 out:
 	free(type);

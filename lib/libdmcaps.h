@@ -9,7 +9,9 @@
  *
  * Conventions, as in libcryptsetup:
  *  - every call that can fail returns 0 or a negative errno;
- *  - the library never prints: messages go to the context's log callback;
+ *  - the library never prints: messages go to the context's log callback,
+ *    one line each, "SUBJECT: what is wrong" as a tool prints it, and each
+ *    failure is logged once, by the call that found it;
  *  - objects are opaque; getters return borrowed pointers whose lifetime is
  *    that of the object they were taken from, unless said otherwise.
  *
@@ -203,7 +205,9 @@ struct dmcaps_dev;
  * name, "MAJOR:MINOR", or a libblkid tag (UUID=, LABEL=, PARTUUID=,
  * PARTLABEL=). -ENODEV, with a message naming @spec, when nothing matches;
  * -ENOTBLK when @spec is a path that exists but is not a block device (a
- * regular file, /dev/mapper/control).
+ * regular file, /dev/mapper/control); -ENOTSUP when @spec is a
+ * /dev/mapper/ or /dev/dm-N path and the running kernel has no
+ * device-mapper.
  */
 int dmcaps_dev_lookup(struct dmcaps_ctx *ctx, const char *spec,
 		      struct dmcaps_dev **dev);

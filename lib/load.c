@@ -137,7 +137,7 @@ static void kmsg_report(struct dmcaps_ctx *ctx, int fd)
 		if (nl)
 			*nl = '\0';
 		if (!strncmp(msg, "device-mapper:", 14))
-			log_err(ctx, "The kernel said: %s", msg);
+			log_err(ctx, "the kernel said: %s", msg);
 	}
 }
 
@@ -170,7 +170,7 @@ DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 	if (!strncmp(name, "/dev/mapper/", 12))
 		name += 12;
 	if (!*name || strchr(name, '/')) {
-		log_err(ctx, "\"%s\" is not a device-mapper name.", name);
+		log_err(ctx, "\"%s\" is not a device-mapper name", name);
 		return -EINVAL;
 	}
 	err = dmcaps_dm_available(ctx);
@@ -178,7 +178,7 @@ DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 		return err;
 	err = dmcaps_dm_control_access(ctx);
 	if (err) {
-		log_err(ctx, "Loading a table needs root.");
+		log_err(ctx, "loading a table needs root");
 		return err;
 	}
 
@@ -188,13 +188,13 @@ DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 
 	err = dev_info(name, &info);
 	if (err) {
-		log_err(ctx, "Cannot ask device-mapper about %s: %s.", name,
+		log_err(ctx, "cannot ask device-mapper about %s: %s", name,
 			strerror(-err));
 		goto out;
 	}
 	if (flags & DMCAPS_LOAD_CREATE) {
 		if (info.exists) {
-			log_err(ctx, "Device %s already exists.", name);
+			log_err(ctx, "device %s already exists", name);
 			err = -EEXIST;
 			goto out;
 		}
@@ -202,12 +202,12 @@ DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 		if (err) {
 			st->failed_step = DMCAPS_LOAD_STEP_CREATE;
 			st->kernel_errno = -err;
-			log_err(ctx, "Cannot create %s: %s.", name, strerror(-err));
+			log_err(ctx, "cannot create %s: %s", name, strerror(-err));
 			goto out;
 		}
 		st->created = true;
 	} else if (!info.exists) {
-		log_err(ctx, "No device-mapper device %s.", name);
+		log_err(ctx, "no device-mapper device %s", name);
 		err = -ENODEV;
 		goto out;
 	}
@@ -217,7 +217,7 @@ DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 	if (err) {
 		st->failed_step = DMCAPS_LOAD_STEP_LOAD;
 		st->kernel_errno = -err;
-		log_err(ctx, "The kernel refused the table for %s: %s.", name,
+		log_err(ctx, "the kernel refused the table for %s: %s", name,
 			strerror(-err));
 		kmsg_report(ctx, kfd);
 		/* The kernel keeps no inactive table after a failed load;
@@ -229,8 +229,8 @@ DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 			int rerr = simple_task(DM_DEVICE_REMOVE, name, true);
 
 			if (rerr)
-				log_err(ctx, "Cannot remove %s, which this load "
-					"created: %s.", name, strerror(-rerr));
+				log_err(ctx, "cannot remove %s, which this load "
+					"created: %s", name, strerror(-rerr));
 		}
 		goto state;
 	}
@@ -240,7 +240,7 @@ DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 		if (err) {
 			st->failed_step = DMCAPS_LOAD_STEP_RESUME;
 			st->kernel_errno = -err;
-			log_err(ctx, "Cannot resume %s with the new table: %s.",
+			log_err(ctx, "cannot resume %s with the new table: %s",
 				name, strerror(-err));
 			kmsg_report(ctx, kfd);
 			fill_state(name, st);
@@ -248,8 +248,8 @@ DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 				int cerr = simple_task(DM_DEVICE_CLEAR, name, false);
 
 				if (cerr)
-					log_err(ctx, "Cannot clear the inactive "
-						"table of %s: %s.", name,
+					log_err(ctx, "cannot clear the inactive "
+						"table of %s: %s", name,
 						strerror(-cerr));
 			}
 			fill_state(name, st);
@@ -258,8 +258,8 @@ DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 				int serr = simple_task(DM_DEVICE_RESUME, name, true);
 
 				if (serr)
-					log_err(ctx, "Cannot resume %s with its "
-						"old table: %s.", name,
+					log_err(ctx, "cannot resume %s with its "
+						"old table: %s", name,
 						strerror(-serr));
 			}
 			goto state;

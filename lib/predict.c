@@ -57,7 +57,7 @@ static int dev_effective_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 			 "live table exposes %s: Linux 6.12 never creates "
 			 "queue/crypto for a DM device that gains capabilities "
 			 "after it is registered, so sysfs may be hiding them. "
-			 "Using its table's.", dev->kname, dev->dm_name,
+			 "Using its table's", dev->kname, dev->dm_name,
 			 text ?: "some");
 		free(text);
 	}

@@ -46,13 +46,13 @@ const char *dmcaps_kernel_release(struct dmcaps_ctx *ctx, unsigned int v[2])
 		err = dmcaps_read_small_file(path, 256, &text);
 		free(path);
 		if (err) {
-			log_dbg(ctx, "Kernel release unknown: %s.", strerror(-err));
+			log_dbg(ctx, "kernel release unknown: %s", strerror(-err));
 			return NULL;
 		}
 		len = strcspn(text, "\n");
 		text[len] = '\0';
 		if (dmcaps_release_parse(text, ctx->release_v)) {
-			log_dbg(ctx, "Kernel release \"%s\" not understood.", text);
+			log_dbg(ctx, "kernel release \"%s\" not understood", text);
 			free(text);
 			return NULL;
 		}

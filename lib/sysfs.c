@@ -20,16 +20,16 @@ static int read_value(struct dmcaps_ctx *ctx, const char *path, char **text)
 	int err = dmcaps_read_small_file(path, SYSFS_VALUE_MAX, text);
 
 	if (err == -EFBIG) {
-		log_err(ctx, "Malformed value in %s: too long.", path);
+		log_err(ctx, "malformed value in %s: too long", path);
 		return -EBADMSG;
 	}
 	if (err == -ENOENT) {
 		/* The kernel always creates these files with the directory. */
-		log_err(ctx, "Missing %s.", path);
+		log_err(ctx, "missing %s", path);
 		return -EBADMSG;
 	}
 	if (err)
-		log_err(ctx, "Cannot read %s: %s.", path, strerror(-err));
+		log_err(ctx, "cannot read %s: %s", path, strerror(-err));
 	return err;
 }
 
@@ -44,8 +44,8 @@ static int read_u32_file(struct dmcaps_ctx *ctx, const char *dir,
 		return -ENOMEM;
 	err = read_value(ctx, path, &text);
 	if (!err && dmcaps_parse_u32(text, v)) {
-		log_err(ctx, "Malformed value \"%s\" in %s: expected a decimal "
-			"number.", text, path);
+		log_err(ctx, "malformed value \"%s\" in %s: expected a decimal "
+			"number", text, path);
 		err = -EBADMSG;
 	}
 	free(text);
@@ -68,10 +68,10 @@ static int read_modes(struct dmcaps_ctx *ctx, const char *dir,
 	if (!d) {
 		err = -errno;
 		if (err == -ENOENT) {
-			log_err(ctx, "Missing %s.", modes_dir);
+			log_err(ctx, "missing %s", modes_dir);
 			err = -EBADMSG;
 		} else {
-			log_err(ctx, "Cannot read %s: %s.", modes_dir, strerror(-err));
+			log_err(ctx, "cannot read %s: %s", modes_dir, strerror(-err));
 		}
 		free(modes_dir);
 		return err;
@@ -94,14 +94,14 @@ static int read_modes(struct dmcaps_ctx *ctx, const char *dir,
 		}
 		err = read_value(ctx, path, &text);
 		if (!err && dmcaps_parse_hex_mask(text, &mask)) {
-			log_err(ctx, "Malformed value \"%s\" in %s: expected a "
-				"32-bit hexadecimal mask (0x...).", text, path);
+			log_err(ctx, "malformed value \"%s\" in %s: expected a "
+				"32-bit hexadecimal mask (0x...)", text, path);
 			err = -EBADMSG;
 		}
 		if (!err) {
 			err = dmcaps_set_add_mode(set, de->d_name, mask);
 			if (err == -EINVAL) {
-				log_err(ctx, "Unusable mode name in %s.", path);
+				log_err(ctx, "unusable mode name in %s", path);
 				err = -EBADMSG;
 			}
 		}
@@ -130,7 +130,7 @@ int dmcaps_sysfs_read_crypto_dir(struct dmcaps_ctx *ctx, const char *dir,
 		/* No directory: the queue has no blk_crypto_profile. */
 		if (err == -ENOENT)
 			return 0;
-		log_err(ctx, "Cannot read %s: %s.", dir, strerror(-err));
+		log_err(ctx, "cannot read %s: %s", dir, strerror(-err));
 		return err;
 	}
 	closedir(d);
@@ -143,8 +143,8 @@ int dmcaps_sysfs_read_crypto_dir(struct dmcaps_ctx *ctx, const char *dir,
 	if (err)
 		goto out;
 	if (dun_bits % 8 || dun_bits / 8 > DMCAPS_MAX_DUN_BYTES) {
-		log_err(ctx, "Malformed value %u in %s/max_dun_bits: expected a "
-			"multiple of 8 up to %d.", dun_bits, dir,
+		log_err(ctx, "malformed value %u in %s/max_dun_bits: expected a "
+			"multiple of 8 up to %d", dun_bits, dir,
 			DMCAPS_MAX_DUN_BYTES * 8);
 		err = -EBADMSG;
 		goto out;
@@ -155,7 +155,7 @@ int dmcaps_sysfs_read_crypto_dir(struct dmcaps_ctx *ctx, const char *dir,
 	if (err)
 		goto out;
 	if (keyslots > INT32_MAX) {
-		log_err(ctx, "Malformed value %u in %s/num_keyslots.", keyslots, dir);
+		log_err(ctx, "malformed value %u in %s/num_keyslots", keyslots, dir);
 		err = -EBADMSG;
 		goto out;
 	}

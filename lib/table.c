@@ -70,7 +70,7 @@ static int target_add_dev(struct dmcaps_target *t, struct dmcaps_dev *dev)
 /* "line 3" for parsed text, "target 3" for tables read from the kernel. */
 static const char *where_kind(unsigned int line)
 {
-	return line ? "Line" : "Target";
+	return line ? "line" : "target";
 }
 
 int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
@@ -112,7 +112,7 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 		goto out;
 	err = dmcaps_ttype_devs(tt, argv, argc, &devs, &ndevs, &why);
 	if (err == -EINVAL) {
-		log_err(ctx, "%s %u: malformed %s target: %s.", where_kind(line),
+		log_err(ctx, "%s %u: malformed %s target: %s", where_kind(line),
 			where, type, why);
 		goto out;
 	}
@@ -125,7 +125,7 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 		}
 		if (!extra_devs)
 			log_verbose(ctx, "%s %u: unknown target type %s, its "
-				    "underlying devices are not known.",
+				    "underlying devices are not known",
 				    where_kind(line), where, type);
 		err = 0;
 	} else if (err) {
@@ -136,9 +136,9 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 	}
 
 	for (i = 0; i < ndevs; i++) {
-		err = dmcaps_dev_lookup(ctx, devs[i], &dev);
+		err = dmcaps_dev_resolve(ctx, devs[i], &dev);
 		if (err) {
-			log_err(ctx, "%s %u: device %s of the %s target %s.",
+			log_err(ctx, "%s %u: device %s of the %s target %s",
 				where_kind(line), where, devs[i], type,
 				err == -ENOTBLK ? "is not a block device" :
 				"not found");
@@ -196,28 +196,28 @@ static int parse_line(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 	length_s = next_field(&p);
 	type = next_field(&p);
 	if (!type) {
-		log_err(ctx, "Line %u: too few fields, expected START LENGTH TYPE "
-			"[PARAMS].", lineno);
+		log_err(ctx, "line %u: too few fields, expected START LENGTH TYPE "
+			"[PARAMS]", lineno);
 		return -EINVAL;
 	}
 	r = dmcaps_parse_u64(start_s, &start);
 	if (r) {
-		log_err(ctx, "Line %u: start sector \"%s\" is %s.", lineno, start_s,
+		log_err(ctx, "line %u: start sector \"%s\" is %s", lineno, start_s,
 			r == -ERANGE ? "too large" : "not a number");
 		return -EINVAL;
 	}
 	r = dmcaps_parse_u64(length_s, &length);
 	if (r) {
-		log_err(ctx, "Line %u: length \"%s\" is %s.", lineno, length_s,
+		log_err(ctx, "line %u: length \"%s\" is %s", lineno, length_s,
 			r == -ERANGE ? "too large" : "not a number");
 		return -EINVAL;
 	}
 	if (!length) {
-		log_err(ctx, "Line %u: zero-length target.", lineno);
+		log_err(ctx, "line %u: zero-length target", lineno);
 		return -EINVAL;
 	}
 	if (start > UINT64_MAX - length) {
-		log_err(ctx, "Line %u: start + length overflows.", lineno);
+		log_err(ctx, "line %u: start + length overflows", lineno);
 		return -EINVAL;
 	}
 	while (is_blank(*p))

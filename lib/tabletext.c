@@ -38,7 +38,7 @@ DMCAPS_EXPORT int dmcaps_table_text_read(struct dmcaps_ctx *ctx, int fd,
 				ncap = (size_t)DMCAPS_TABLE_TEXT_MAX + 1;
 			if (len + 1 >= ncap) {
 				log_err(ctx, "%s: a table larger than %u bytes is "
-					"not one dmcaps reads.", what,
+					"not one dmcaps reads", what,
 					DMCAPS_TABLE_TEXT_MAX);
 				wipe(buf, len);
 				free(buf);
@@ -65,7 +65,7 @@ DMCAPS_EXPORT int dmcaps_table_text_read(struct dmcaps_ctx *ctx, int fd,
 		if (r < 0) {
 			int e = errno;
 
-			log_err(ctx, "Cannot read %s: %s.", what, strerror(e));
+			log_err(ctx, "cannot read %s: %s", what, strerror(e));
 			wipe(buf, len);
 			free(buf);
 			return -e;
@@ -81,7 +81,7 @@ DMCAPS_EXPORT int dmcaps_table_text_read(struct dmcaps_ctx *ctx, int fd,
 	}
 	buf[len] = '\0';
 	if (strlen(buf) != len) {
-		log_err(ctx, "%s holds a NUL byte: not table text.", what);
+		log_err(ctx, "%s holds a NUL byte: not table text", what);
 		wipe(buf, len);
 		free(buf);
 		return -EINVAL;
@@ -99,16 +99,16 @@ DMCAPS_EXPORT int dmcaps_table_validate(struct dmcaps_ctx *ctx,
 	if (!ctx || !table)
 		return -EINVAL;
 	if (!table->ntargets) {
-		log_err(ctx, "The table has no targets.");
+		log_err(ctx, "the table has no targets");
 		return -EINVAL;
 	}
 	for (i = 0; i < table->ntargets; i++) {
 		const struct dmcaps_target *t = &table->targets[i];
 
 		if (t->start != next) {
-			log_err(ctx, "Target %zu (%s) starts at sector %ju, not "
+			log_err(ctx, "target %zu (%s) starts at sector %ju, not "
 				"%ju where the %s: the kernel would reject "
-				"the table (gap or overlap).", i + 1, t->type,
+				"the table (gap or overlap)", i + 1, t->type,
 				(uintmax_t)t->start, (uintmax_t)next,
 				i ? "previous one ends" : "table starts");
 			return -EINVAL;

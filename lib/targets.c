@@ -610,7 +610,7 @@ static int tversions_parse(struct dmcaps_ctx *ctx, const char *text)
 		if (sscanf(buf, "%127s v%u.%u.%u %c", name, &v[0], &v[1], &v[2],
 			   &extra) != 4) {
 			if (strspn(buf, " \t") != len)
-				log_verbose(ctx, "Target version line not understood: %s", buf);
+				log_verbose(ctx, "target version line not understood: %s", buf);
 			free(buf);
 			continue;
 		}
@@ -659,7 +659,7 @@ static void tversions_read(struct dmcaps_ctx *ctx)
 		free(path);
 	}
 	if (err) {
-		log_dbg(ctx, "Target versions unknown: %s.", strerror(-err));
+		log_dbg(ctx, "target versions unknown: %s", strerror(-err));
 		return;
 	}
 	if (tversions_parse(ctx, text))

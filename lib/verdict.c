@@ -121,7 +121,7 @@ static int fixup_dev(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev, int depth)
 		dmcaps_set_format(fixed, &text);
 		log_warn(ctx, "%s (%s): sysfs shows fewer modes than its live "
 			 "table exposes (%s): Linux 6.12 never adds a mode file "
-			 "after a DM device is registered. Using its table's.",
+			 "after a DM device is registered. Using its table's",
 			 dev->kname, dev->dm_name, text ?: "?");
 		free(text);
 		dmcaps_set_free(dev->caps);
@@ -436,23 +436,17 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 	if (!v)
 		return -ENOMEM;
 
-	{
-		/* "not found" is no error for a device's first table. */
-		dmcaps_log_fn fn = ctx->log_fn;
-
-		ctx->log_fn = NULL;
-		err = dmcaps_dev_lookup(ctx, device, &v->dev);
-		ctx->log_fn = fn;
-		if (err == -ENODEV && !new_dm_name(device))
-			log_err(ctx, "Device \"%s\" not found.", device);
-	}
+	/* "not found" is no error for a device's first table. */
+	err = dmcaps_dev_resolve(ctx, device, &v->dev);
+	if (err && (err != -ENODEV || !new_dm_name(device)))
+		dmcaps_dev_lookup_failed(ctx, device, err);
 	if (err == -ENODEV && new_dm_name(device)) {
-		log_verbose(ctx, "No device %s: the table would be its first.",
+		log_verbose(ctx, "no device %s: the table would be its first",
 			    device);
 		v->dev = NULL;
 		err = 0;
 	} else if (!err && !v->dev->dm_name) {
-		log_err(ctx, "%s (%s) is not a device-mapper device.", device,
+		log_err(ctx, "%s (%s) is not a device-mapper device", device,
 			v->dev->kname);
 		err = -EMEDIUMTYPE;
 	}
@@ -499,9 +493,9 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 		 * kernels), whatever that is. Stock 6.12 has no such table:
 		 * its passing targets always map to a device.
 		 */
-		log_verbose(ctx, "No target of the table reaches a device and "
+		log_verbose(ctx, "no target of the table reaches a device and "
 			    "every one passes inline crypto: the table keeps "
-			    "the device's set.");
+			    "the device's set");
 		dmcaps_set_free(v->new_caps);
 		v->new_caps = NULL;
 		err = dmcaps_set_dup(high ?: v->old_caps, &v->new_caps);
@@ -523,7 +517,7 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 		 */
 		log_verbose(ctx, "%s has crypto_fallback set: the table exposes "
 			    "what any of its devices supports, and keeps what "
-			    "the device exposes.", v->dev->dm_name);
+			    "the device exposes", v->dev->dm_name);
 		err = dmcaps_set_union(v->new_caps, high ?: v->old_caps);
 		if (err)
 			goto fail;

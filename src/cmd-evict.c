@@ -82,6 +82,21 @@ static const char *dev_label(const struct dmcaps_dev *d)
 	return dmcaps_dev_dm_name(d) ?: dmcaps_dev_kname(d);
 }
 
+/* The device numbered @devno among the system's, or NULL: one that failed
+ * may have gone since, which is no error of its own. */
+static struct dmcaps_dev *find_devno(struct dmcaps_ctx *ctx, dev_t devno)
+{
+	struct dmcaps_dev **devs;
+	size_t i, n;
+
+	if (dmcaps_dev_list(ctx, &devs, &n) < 0)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (dmcaps_dev_devno(devs[i]) == devno)
+			return devs[i];
+	return NULL;
+}
+
 /* Failure @idx of @res: the device's name ("nullb1 (252:1)", or "MAJ:MIN"
  * when it is gone) in @buf, and its error as strerror() words. */
 static const char *failure_at(struct dmcaps_ctx *ctx,
@@ -93,13 +108,12 @@ static const char *failure_at(struct dmcaps_ctx *ctx,
 	int err = 0;
 
 	dmcaps_evict_result_failure(res, idx, &devno, &err);
-	library_log_demote_errors(true);
-	if (!dmcaps_dev_lookup_devno(ctx, devno, &d))
+	d = find_devno(ctx, devno);
+	if (d)
 		snprintf(buf, len, "%s (%u:%u)", dev_label(d), major(devno),
 			 minor(devno));
 	else
 		snprintf(buf, len, "%u:%u", major(devno), minor(devno));
-	library_log_demote_errors(false);
 	return strerror(err < 0 ? -err : err);
 }
 
@@ -232,13 +246,9 @@ static int evict_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		return EXIT_DMCAPS_USAGE;
 	}
 
-	library_log_demote_errors(true);
-	r = dmcaps_dev_lookup(ctx, argv[0], &dev);
-	library_log_demote_errors(false);
-	if (r < 0) {
-		log_err("%s: %s", argv[0], cause_from_errno(r));
+	r = dmcaps_dev_lookup(ctx, argv[0], &dev);	/* says why not */
+	if (r < 0)
 		return exit_code_from_errno(r);
-	}
 
 	if (opt_key_desc) {
 		r = dmcaps_key_from_keyring(ctx, opt_key_desc, &key);

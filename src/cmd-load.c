@@ -90,11 +90,11 @@ static void readback(const char *name, bool resumed,
 	if (r < 0)
 		return;
 	dmcaps_set_log_callback(ctx, library_log, NULL);
-	library_log_demote_errors(true);
+	/* A failure here is the library's to say (no DM_CRYPTO_CAPS: with
+	 * --verbose); the load itself succeeded. */
 	r = dmcaps_dev_lookup(ctx, name, &dev);
 	if (!r)
 		r = dmcaps_kernel_caps_read(ctx, dev, kind, &kc);
-	library_log_demote_errors(false);
 	if (!r && dmcaps_compare(ctx, dev, kind, NULL, pred, kc, &cmp) < 0)
 		cmp = NULL;
 
@@ -114,18 +114,12 @@ static void readback(const char *name, bool resumed,
 	if (fmt == VERDICT_PAIRS)
 		printf("LOADED=\"%s\" KERNEL=\"%s\" PREDICTED=\"%s\" MATCH=\"%s\"\n",
 		       which, ktext ? ktext : "", ptext ? ptext : "", match);
-	if (r == -ENOTTY) {
-		log_verbose("%s: the %s table's capabilities cannot be read back: "
-			    "this kernel has no DM_CRYPTO_CAPS ioctl%s%s", name,
-			    which, p ? "; predicted: " : "", p ? p : "");
-		if (fmt == VERDICT_TEXT)
-			printf("%s: %s table loaded; the kernel's answer cannot be "
-			       "read back (no DM_CRYPTO_CAPS)%s%s\n", name, which,
-			       p ? "; predicted: " : "", p ? p : "");
-	} else if (r < 0) {
-		log_err("%s: warning: cannot read the %s table's capabilities back: %s",
-			name, which, cause_from_errno(r));
-	} else if (fmt == VERDICT_TEXT) {
+	if (r < 0 && fmt == VERDICT_TEXT) {
+		printf("%s: %s table loaded; the kernel's answer cannot be "
+		       "read back (%s)%s%s\n", name, which,
+		       r == -ENOTTY ? "no DM_CRYPTO_CAPS" : cause_from_errno(r),
+		       p ? "; predicted: " : "", p ? p : "");
+	} else if (r == 0 && fmt == VERDICT_TEXT) {
 		printf("%s: %s table loaded; the kernel says it %s %s%s%s%s\n",
 		       name, which, verb, k ? k : "?",
 		       !pred ? "" : !strcmp(match, "yes") ? " (as predicted)" :
@@ -155,6 +149,7 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	enum verdict_format fmt = opt_json ? VERDICT_JSON :
 				  opt_pairs ? VERDICT_PAIRS : VERDICT_TEXT;
 	struct dmcaps_verdict *v = NULL;
+	struct dmcaps_prediction *pred = NULL;
 	struct dmcaps_table *table = NULL;
 	struct dmcaps_load_state st;
 	const char *name;
@@ -224,7 +219,7 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 			goto out;
 		}
 		if (dmcaps_verdict_kind(v) == DMCAPS_VERDICT_CANNOT_TELL)
-			log_err("%s: warning: cannot tell whether the table keeps "
+			log_warn("%s: cannot tell whether the table keeps "
 				"the device's inline-crypto capabilities (%s); "
 				"loading it, the kernel decides", name,
 				dmcaps_verdict_why_unknown(v));
@@ -238,17 +233,14 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		flags |= DMCAPS_LOAD_CREATE;
 	if (opt_resume)
 		flags |= DMCAPS_LOAD_RESUME;
-	/* The prediction to compare the kernel's answer with afterwards;
-	 * it touches nothing. */
-	if (!v) {
-		library_log_hold();
-		if (dmcaps_verdict_new(ctx, name, table, &v) < 0)
-			v = NULL;
-		library_log_release(false);
-	}
+	/* The prediction to compare the kernel's answer with afterwards
+	 * (--check-crypto made it already); it touches nothing, and needs
+	 * no device: the table may be a new device's. */
+	if (!v && dmcaps_predict(ctx, table, &pred) < 0)
+		pred = NULL;
 	lr = dmcaps_load(ctx, name, table, flags, &st);
 	if (!lr) {
-		readback(name, st.resumed, v ? dmcaps_verdict_prediction(v) : NULL,
+		readback(name, st.resumed, v ? dmcaps_verdict_prediction(v) : pred,
 			 fmt);
 		r = 0;
 		goto out;
@@ -291,6 +283,7 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	}
 out:
 	dmcaps_verdict_free(v);
+	dmcaps_prediction_free(pred);
 	dmcaps_table_free_wipe(table);
 	concise_free(&c);
 	return r;

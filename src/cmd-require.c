@@ -68,6 +68,9 @@ struct subject {
 	struct dmcaps_table *table;	/* the live table or --table */
 	struct dmcaps_prediction *pred;	/* of @table */
 	struct dmcaps_kernel_caps *kc;
+	/* The kernel's answer against the prediction and sysfs
+	 * (dmcaps_compare(), which logs each MISMATCH): NULL without kc. */
+	struct dmcaps_comparison *cmp;
 };
 
 static const char *dev_name(const struct dmcaps_dev *d)
@@ -127,6 +130,10 @@ static int subject_dm(struct dmcaps_ctx *ctx, struct subject *s,
 
 	if (dmcaps_kernel_caps_read(ctx, s->dev, DMCAPS_TABLE_LIVE,
 				    &s->kc) == 0) {
+		r = dmcaps_compare(ctx, s->dev, DMCAPS_TABLE_LIVE, s->table,
+				   s->pred, s->kc, &s->cmp);
+		if (r < 0)
+			return r;
 		s->caps = dmcaps_kernel_caps_queue(s->kc);
 		s->exact = true;
 		s->source = "the kernel (DM_CRYPTO_CAPS)";
@@ -158,15 +165,9 @@ static int subject_device(struct dmcaps_ctx *ctx, struct subject *s,
 	const struct dmcaps_set *sysfs;
 	int r;
 
-	library_log_demote_errors(true);
-	r = dmcaps_dev_lookup(ctx, spec, &s->dev);
-	library_log_demote_errors(false);
-	if (r < 0) {
-		log_err("%s: %s", *spec ? spec : "\"\"",
-			r == -EINVAL ? "not a device specification" :
-			cause_from_errno(r));
+	r = dmcaps_dev_lookup(ctx, spec, &s->dev);	/* says why not */
+	if (r < 0)
 		return r;
-	}
 	s->name = spec;
 	r = dmcaps_dev_caps(ctx, s->dev, &sysfs);
 	if (r < 0) {
@@ -206,6 +207,7 @@ static void subject_free(struct subject *s)
 {
 	dmcaps_prediction_free(s->pred);
 	dmcaps_kernel_caps_free(s->kc);
+	dmcaps_comparison_free(s->cmp);
 	if (opt_table || opt_table_file)
 		dmcaps_table_free_wipe(s->table);
 	else
@@ -336,15 +338,19 @@ static void explain(struct dmcaps_ctx *ctx, const struct subject *s,
 {
 	struct why w = { .top = s->name, .req = req->text };
 	char *lack = requirement_lack(req, s->caps), *line = NULL;
+	size_t i;
 
 	if (s->pred) {
 		if (!s->exact || !requirement_met(req,
 					dmcaps_prediction_caps(s->pred)))
 			explain_table(ctx, &w, NULL, s->table, s->pred, req, 0);
-		else if (asprintf(&line, "MISMATCH: the live table should "
-				  "provide it, %s says the device %s",
-				  s->source, lack ? lack : "lacks it") > 0)
-			why_line(&w, NULL, line);
+		/* The prediction provides it and the kernel says the device
+		 * does not: dmcaps_compare()'s findings say why. */
+		for (i = 0; s->cmp && i < dmcaps_comparison_count(s->cmp); i++)
+			if (dmcaps_comparison_kind(s->cmp, i) ==
+			    DMCAPS_FINDING_MISMATCH)
+				why_line(&w, NULL,
+					 dmcaps_comparison_text(s->cmp, i));
 	}
 	if (!w.lines && lack) {
 		if (asprintf(&line, "the device %s%s", lack,

@@ -335,8 +335,7 @@ static bool why_no_table(struct show *s, struct stack_node *n,
 		if (s->explicit)
 			report(s, &n->table_warned, n->dev, NULL, r);
 		else if (!s->nodm_reported)
-			log_err("%s; DM devices are shown without their tables",
-				cause_from_errno(r));
+			log_err("DM devices are shown without their tables");
 		s->nodm_reported = true;
 		break;
 	case -ENODATA:
@@ -344,13 +343,8 @@ static bool why_no_table(struct show *s, struct stack_node *n,
 		break;
 	case -EACCES:
 	case -EPERM:
-		/* Every DM device would say the same: say it once. */
+		/* The library says it, once. */
 		cell_add(s, why, "live table unreadable: permission denied");
-		if (!s->perm_reported)
-			log_err("%s: cannot read the live table: %s "
-				"(device-mapper needs root)",
-				stack_dev_name(n->dev), cause_from_errno(r));
-		s->perm_reported = true;
 		fail(s, r);
 		break;
 	default:
@@ -521,37 +515,14 @@ static void show_all(struct show *s)
 	}
 }
 
-static bool is_dm_path(const char *spec)
-{
-	return !strncmp(spec, "/dev/mapper/", 12) ||
-	       !strncmp(spec, "/dev/dm-", 8);
-}
-
-static bool running_system(const struct show *s)
-{
-	const char *root = dmcaps_get_sysroot(s->ctx);
-
-	return !root || !strcmp(root, "/");
-}
-
 int show_lookup_arg(struct show *s, const char *arg, struct dmcaps_dev **dev)
 {
 	int r;
 
-	/* The failures here are reported below, in full. */
-	library_log_demote_errors(true);
+	/* The library says why a lookup fails. */
 	r = dmcaps_dev_lookup(s->ctx, arg, dev);
-	if (r == -ENODEV && is_dm_path(arg) && running_system(s) &&
-	    dmcaps_dm_available(s->ctx) == -ENOTSUP)
-		r = -ENOTSUP;	/* a DM device asked of a kernel without */
-	library_log_demote_errors(false);
-	if (r == -EINVAL) {
-		log_err("%s: not a device specification", *arg ? arg : "\"\"");
+	if (r < 0)
 		fail(s, r);
-	} else if (r < 0) {
-		log_err("%s: %s", arg, cause_from_errno(r));
-		fail(s, r);
-	}
 	return r;
 }
 

@@ -66,26 +66,56 @@ static struct poptOption global_options[] = {
  * not come back as a 5 MB message. */
 #define MSG_MAX 1024
 
-/* Device names come from sysfs and may hold anything but '/': control
- * characters are written as '?', so a name cannot drive the terminal. */
-static void vlog(const char *fmt, va_list ap)
+/*
+ * The one printer of messages, the tool's and the library's alike (the
+ * library's arrive through library_log()), so that every line has the same
+ * form: "dmcaps: " (errors, verbose), "dmcaps: warning: ", or "# " (debug).
+ * Device names come from sysfs and may hold anything but '/': control
+ * characters are written as '?', so that no message, debug ones included,
+ * can drive the terminal.
+ */
+static void emit(int level, const char *msg)
 {
-	char *msg = NULL, *p;
-	size_t len;
+	const char *prefix;
+	size_t len, i;
+
+	switch (level) {
+	case DMCAPS_LOG_ERROR:
+		prefix = "dmcaps: ";
+		break;
+	case DMCAPS_LOG_WARNING:
+		prefix = "dmcaps: warning: ";
+		break;
+	case DMCAPS_LOG_VERBOSE:
+		if (!opts.verbose && !opts.debug)
+			return;
+		prefix = "dmcaps: ";
+		break;
+	case DMCAPS_LOG_DEBUG:
+	default:
+		if (!opts.debug)
+			return;
+		prefix = "# ";
+		break;
+	}
+	len = strlen(msg);
+	fputs(prefix, stderr);
+	for (i = 0; i < len && i < MSG_MAX; i++)
+		fputc(iscntrl((unsigned char)msg[i]) ? '?' : msg[i], stderr);
+	if (len > MSG_MAX)
+		fprintf(stderr, "... (%zu more bytes)", len - MSG_MAX);
+	fputc('\n', stderr);
+}
+
+static void vlog(int level, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
 
 	if (vasprintf(&msg, fmt, ap) < 0) {
-		fputs("dmcaps: out of memory\n", stderr);
+		emit(DMCAPS_LOG_ERROR, "out of memory");
 		return;
 	}
-	for (p = msg; *p; p++)
-		if (iscntrl((unsigned char)*p))
-			*p = '?';
-	len = p - msg;
-	if (len > MSG_MAX)
-		fprintf(stderr, "dmcaps: %.*s... (%zu more bytes)\n", MSG_MAX,
-			msg, len - MSG_MAX);
-	else
-		fprintf(stderr, "dmcaps: %s\n", msg);
+	emit(level, msg);
 	free(msg);
 }
 
@@ -94,7 +124,16 @@ void log_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(fmt, ap);
+	vlog(DMCAPS_LOG_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(DMCAPS_LOG_WARNING, fmt, ap);
 	va_end(ap);
 }
 
@@ -102,10 +141,8 @@ void log_verbose(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!opts.verbose && !opts.debug)
-		return;
 	va_start(ap, fmt);
-	vlog(fmt, ap);
+	vlog(DMCAPS_LOG_VERBOSE, fmt, ap);
 	va_end(ap);
 }
 
@@ -113,82 +150,15 @@ void log_debug(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!opts.debug)
-		return;
-	fputs("# ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vlog(DMCAPS_LOG_DEBUG, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static bool demote_errors;
-
-void library_log_demote_errors(bool demote)
-{
-	demote_errors = demote;
-}
-
-/* Errors held back by library_log_hold(), one per line. Holding is done
- * around every table read of show: the stream is opened only when there
- * is an error to hold. */
-static bool holding;
-static FILE *held;
-static char *held_buf;
-static size_t held_len;
-
-void library_log_hold(void)
-{
-	holding = true;
-}
-
-void library_log_release(bool print)
-{
-	char *line, *next;
-
-	holding = false;
-	if (!held)
-		return;
-	fclose(held);
-	held = NULL;
-	for (line = held_buf; line && *line; line = next) {
-		next = strchr(line, '\n');
-		*next++ = '\0';
-		library_log(print ? DMCAPS_LOG_ERROR : DMCAPS_LOG_VERBOSE,
-			    line, NULL);
-	}
-	free(held_buf);
-	held_buf = NULL;
 }
 
 void library_log(int level, const char *msg, void *usrptr)
 {
-	if (demote_errors && level == DMCAPS_LOG_ERROR)
-		level = DMCAPS_LOG_VERBOSE;
-	if (holding && !held && level == DMCAPS_LOG_ERROR)
-		held = open_memstream(&held_buf, &held_len);
-	if (held && level == DMCAPS_LOG_ERROR) {
-		fprintf(held, "%s\n", msg);
-		return;
-	}
-
-	switch (level) {
-	case DMCAPS_LOG_ERROR:
-		fprintf(stderr, "dmcaps: %s\n", msg);
-		break;
-	case DMCAPS_LOG_WARNING:
-		fprintf(stderr, "dmcaps: warning: %s\n", msg);
-		break;
-	case DMCAPS_LOG_VERBOSE:
-		if (opts.verbose || opts.debug)
-			fprintf(stderr, "dmcaps: %s\n", msg);
-		break;
-	case DMCAPS_LOG_DEBUG:
-	default:
-		if (opts.debug)
-			fprintf(stderr, "# %s\n", msg);
-		break;
-	}
+	(void)usrptr;
+	emit(level, msg);
 }
 
 static void global_help(poptContext pc)

@@ -41,25 +41,24 @@ extern const struct dmcaps_command load_command;
 extern const struct dmcaps_command evict_command;
 extern const struct dmcaps_command require_command;
 
+/*
+ * Messages, the tool's own and the library's, through one printer (see
+ * dmcaps.c): each failure is said once, by whoever found it. The library
+ * says what went wrong with a device, a table, the kernel; the tool says
+ * only what the library cannot know (usage, output, what a command
+ * concludes).
+ */
 /* "dmcaps: " + message on stderr. */
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Same, only with --verbose / --debug. */
+/* "dmcaps: warning: " + message on stderr. */
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "dmcaps: " + message, only with --verbose / --debug. */
 void log_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* "# " + message on stderr, only with --debug. */
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The library's log callback: errors and warnings always, verbose and debug
- * messages with --verbose and --debug. */
+/* The library's log callback, the same printer: errors and warnings
+ * always, verbose and debug messages with --verbose and --debug. */
 void library_log(int level, const char *msg, void *usrptr);
-/* While set, the library's errors are shown as verbose messages: for calls
- * whose failure the tool reports itself in full ("SPEC: no such block
- * device"), so that it is not said twice. */
-void library_log_demote_errors(bool demote);
-/* Holds back the library's errors until library_log_release(): printed
- * when @print, shown as verbose messages otherwise (the tool then reports
- * the failure itself). Not nested. */
-void library_log_hold(void);
-void library_log_release(bool print);
 
 #endif

@@ -17,34 +17,6 @@
 #include "exitcodes.h"
 #include "show.h"
 
-static void mismatch(struct show *s, struct cell *why, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void mismatch(struct show *s, struct cell *why, const char *fmt, ...)
-{
-	char *body = NULL, *line = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&body, fmt, ap) < 0)
-		body = NULL;
-	va_end(ap);
-	if (body && asprintf(&line, "MISMATCH: %s", body) > 0) {
-		cell_add(s, why, line);
-		log_err("%s: warning: %s", s->dm_name ? s->dm_name : "?", line);
-	}
-	free(line);
-	free(body);
-}
-
-static char *summary(const struct dmcaps_set *set)
-{
-	char *text = NULL;
-
-	caps_format_summary(set, &text);
-	return text;
-}
-
 void show_kernel_table(struct show *s, struct libscols_line *ln,
 		       struct cell *why, int r,
 		       const struct dmcaps_kernel_caps *kc)
@@ -149,7 +121,7 @@ static void inactive_one(struct show *s, struct dmcaps_dev *dev)
 	struct libscols_line *ln;
 	struct cell why, changes;
 	dev_t path[1] = { dmcaps_dev_devno(dev) };
-	char *text = NULL, *k, *o;
+	char *text = NULL;
 	size_t i;
 	int r, kr;
 
@@ -227,21 +199,11 @@ static void inactive_one(struct show *s, struct dmcaps_dev *dev)
 			   &cmp) == -ENOMEM)
 		show_fail(s, -ENOMEM);
 	show_findings(s, &why, cmp);
-	if (!kr) {
-		const struct dmcaps_set *kq = dmcaps_kernel_caps_queue(kc);
-
-		if (dmcaps_verdict_kind(v) == DMCAPS_VERDICT_CANNOT_TELL)
-			kernel_change_lines(s, &changes, kc);
-		else if (!dmcaps_set_equal(dmcaps_verdict_old_caps(v), kq)) {
-			k = summary(kq);
-			o = summary(dmcaps_verdict_old_caps(v));
-			mismatch(s, &why, "the kernel's queue exposes %s; "
-				 "dmcaps read %s (%s)", k ? k : "?", o ? o : "?",
-				 dmcaps_verdict_old_source(v));
-			free(k);
-			free(o);
-		}
-	}
+	/* The kernel's queue against what dmcaps read of it is
+	 * dmcaps_compare()'s, above; only what the kernel says a swap
+	 * changes is left to show. */
+	if (!kr && dmcaps_verdict_kind(v) == DMCAPS_VERDICT_CANNOT_TELL)
+		kernel_change_lines(s, &changes, kc);
 	for (i = 0; i < dmcaps_prediction_reason_count(dmcaps_verdict_prediction(v)); i++) {
 		if (dmcaps_reason_format(dmcaps_prediction_reason(
 				dmcaps_verdict_prediction(v), i), &text) < 0)

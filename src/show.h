@@ -22,7 +22,6 @@ struct show {
 	int exit;			/* first failure's exit status */
 	bool explicit;			/* the current root was asked for */
 	bool nodm_reported;		/* "no device-mapper" is said once */
-	bool perm_reported;		/* "needs root" is said once */
 	bool nokernel_reported;		/* "no DM_CRYPTO_CAPS" is said once */
 	const char *dm_name;		/* the DM device whose targets are added */
 	const char *dm_kname;		/* its kernel name */

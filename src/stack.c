@@ -150,14 +150,10 @@ int stack_table(struct stack *st, struct stack_node *n,
 		struct dmcaps_table **table)
 {
 	if (!n->table_read) {
-		/* Without root the library would say "needs root" once per
-		 * DM device; the caller says it once. Other failures keep
-		 * the library's messages (a malformed table: file, line). */
-		library_log_hold();
+		/* The library says why a table cannot be read (once per
+		 * context when it is for want of root). */
 		n->table_r = dmcaps_table_read(st->ctx, n->dev,
 					       DMCAPS_TABLE_LIVE, &n->table);
-		library_log_release(n->table_r != -EACCES &&
-				    n->table_r != -EPERM);
 		if (n->table_r < 0)
 			n->table = NULL;
 		n->table_read = true;
@@ -190,15 +186,11 @@ int stack_kernel_caps(struct stack *st, struct stack_node *n,
 		      struct dmcaps_kernel_caps **kcaps)
 {
 	if (!n->kcaps_read) {
-		/* Its absence is the caller's to say, once. */
-		library_log_hold();
+		/* Its absence (a stock kernel, no root) the library says
+		 * once per context, with --verbose. */
 		n->kcaps_r = dmcaps_kernel_caps_read(st->ctx, n->dev,
 						     DMCAPS_TABLE_LIVE,
 						     &n->kcaps);
-		library_log_release(n->kcaps_r != -ENOTTY &&
-				    n->kcaps_r != -ENOTSUP &&
-				    n->kcaps_r != -EACCES &&
-				    n->kcaps_r != -EPERM);
 		if (n->kcaps_r < 0)
 			n->kcaps = NULL;
 		n->kcaps_read = true;

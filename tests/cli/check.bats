@@ -126,27 +126,27 @@ vcheck() {
 	printf '# comment\n0 100 linear 8:0 0\n100 100 linear 8:0\n' > "$BATS_TEST_TMPDIR/t"
 	run --separate-stderr dmcaps --sysroot "$PHONE" check lin "$BATS_TEST_TMPDIR/t"
 	assert_status 1
-	assert_contains "$stderr" "Line 3: malformed linear target"
+	assert_contains "$stderr" "line 3: malformed linear target"
 	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 many linear 8:0 0"
 	assert_status 1
-	assert_contains "$stderr" 'Line 1: length "many" is not a number'
+	assert_contains "$stderr" 'line 1: length "many" is not a number'
 	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 100"
 	assert_status 1
-	assert_contains "$stderr" "Line 1: too few fields"
+	assert_contains "$stderr" "line 1: too few fields"
 }
 
 @test "check: sectors that overflow, gaps, overlaps, no targets" {
 	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 18446744073709551616 linear 8:0 0"
 	assert_status 1
-	assert_contains "$stderr" "Line 1: length \"18446744073709551616\" is too large"
+	assert_contains "$stderr" "line 1: length \"18446744073709551616\" is too large"
 	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 18446744073709551615 linear 8:0 0
 18446744073709551615 1 linear 8:0 0"
 	assert_status 1
-	assert_contains "$stderr" "Line 2: start + length overflows"
+	assert_contains "$stderr" "line 2: start + length overflows"
 	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 100 linear 8:0 0
 200 100 linear 8:0 0"
 	assert_status 1
-	assert_contains "$stderr" "Target 2 (linear) starts at sector 200, not 100"
+	assert_contains "$stderr" "target 2 (linear) starts at sector 200, not 100"
 	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "# nothing"
 	assert_status 1
 	assert_contains "$stderr" "no targets"
@@ -157,10 +157,10 @@ vcheck() {
 @test "check: devices that do not exist, or are no block device" {
 	run --separate-stderr dmcaps --sysroot "$PHONE" check lin --table "0 100 linear /dev/nosuch 0"
 	assert_status 4
-	assert_contains "$stderr" "Line 1: device /dev/nosuch of the linear target not found"
+	assert_contains "$stderr" "line 1: device /dev/nosuch of the linear target not found"
 	run --separate-stderr dmcaps --sysroot "$VROOT" check lin --table "0 100 linear /dev/notblk 0"
 	assert_status 4
-	assert_contains "$stderr" "Line 1: device /dev/notblk of the linear target is not a block device"
+	assert_contains "$stderr" "line 1: device /dev/notblk of the linear target is not a block device"
 	refute_contains "$stderr" "not found"
 	# DEVICE itself: a path that is nothing, a disk that is not DM
 	run --separate-stderr dmcaps --sysroot "$PHONE" check /dev/nosuch --table "0 100 linear 8:0 0"
@@ -272,7 +272,7 @@ assert d[1]["item"] == "lost" and d[1]["target"] == 1, d
 	# a malformed table line in it: named like --table's
 	run --separate-stderr dmcaps --sysroot "$PHONE" check --concise "a,,,rw,0 8 zero,8 x linear 8:2 0"
 	assert_status 1
-	assert_contains "$stderr" "Line 2"
+	assert_contains "$stderr" "line 2"
 	assert_contains "$stderr" "--concise: not a table"
 	# load: what dmcaps load cannot do is refused before anything
 	run --separate-stderr dmcaps load --create --concise "a,LVM-x,,rw,0 8 zero"

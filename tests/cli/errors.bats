@@ -7,11 +7,12 @@ load helpers
 @test "nonexistent device: 'dmcaps: SPEC: no such block device', exit 4" {
 	run --separate-stderr dmcaps show --sysroot "$PHONE" nosuchdisk
 	assert_status 4
-	# said once, by the tool (the library's message only with --verbose)
+	# said once, by the library (one author: the tool adds no copy,
+	# not even with --verbose)
 	[ "$stderr" = "dmcaps: nosuchdisk: no such block device" ]
 	run --separate-stderr dmcaps show --verbose --sysroot "$PHONE" nosuchdisk
 	assert_status 4
-	[ "$(printf '%s\n' "$stderr" | grep -c nosuchdisk)" -eq 2 ]
+	[ "$(printf '%s\n' "$stderr" | grep -c nosuchdisk)" -eq 1 ]
 	# nothing to show: no table at all, as lsblk
 	[ -z "$output" ]
 }
@@ -182,7 +183,7 @@ sda             '
 @test "a malformed DM table: the library names file and line, exit 7" {
 	run --separate-stderr dmcaps show --sysroot "$FIXTURES/garbage" -o NAME,WHY badtab
 	assert_status 7
-	assert_contains "$stderr" 'Line 1: length "many" is not a number'
+	assert_contains "$stderr" 'line 1: length "many" is not a number'
 	assert_contains "$stderr" "$FIXTURES/garbage/dmcaps/tables/badtab.live"
 	assert_contains "$stderr" "dmcaps: badtab: cannot read the live table: malformed value"
 	printf '%s\n' "$output" | grep -q '^badtab  *live table unreadable$'
@@ -212,9 +213,36 @@ sda             '
 	# in a table line: the line and the device named
 	run --separate-stderr dmcaps check --table "0 8 linear $f 0" newdev
 	assert_status 4
-	assert_contains "$stderr" "Line 1: device $f of the linear target is not a block device"
+	assert_contains "$stderr" "line 1: device $f of the linear target is not a block device"
 	# in a sysroot: a regular file where a device node would be
 	run --separate-stderr dmcaps show --sysroot "$PHONE" /sys/block/sda/dev
 	assert_status 4
 	assert_contains "$stderr" "not a block device"
+}
+
+@test "one voice: a failed lookup is said once, in one form, by every command" {
+	local cmd
+	for cmd in "show" "require --all AES-256-XTS:4096" "evict --mode AES-256-XTS --data-unit-size 4096 --dun-bytes 8 --key-file /dev/null"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr dmcaps $cmd --verbose --sysroot "$PHONE" nosuchdisk
+		echo "$cmd: $stderr"
+		[ "$(printf '%s\n' "$stderr" | grep -c nosuchdisk)" -le 1 ]
+		refute_contains "$stderr" "not found"
+	done
+	run --separate-stderr dmcaps show --verbose --sysroot "$PHONE" nosuchdisk
+	[ "$stderr" = "dmcaps: nosuchdisk: no such block device" ]
+}
+
+@test "one voice: debug output has control bytes written as '?', like every message" {
+	local root=$BATS_TEST_TMPDIR/root esc=$'e\033[2Jx' old
+	cp -a "$FIXTURES/evil" "$root"
+	old=$(cat "$root/sys/block/dm-0/dm/name")
+	printf '%s\n' "$esc" > "$root/sys/block/dm-0/dm/name"
+	mv "$root/dmcaps/tables/$old.live" "$root/dmcaps/tables/$esc.live"
+	run --separate-stderr dmcaps show --debug --sysroot "$root" "$esc" "$esc-gone"
+	echo "$stderr"
+	# the name reached the debug lines and an error line, never raw
+	printf '%s\n' "$stderr" | grep -q '^# e?\[2Jx: live table'
+	assert_contains "$stderr" 'dmcaps: e?[2Jx-gone: no such block device'
+	refute_contains "$stderr" $'\033'
 }

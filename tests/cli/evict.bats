@@ -90,7 +90,7 @@ host_disk() {
 	assert_contains "$stderr" "standard input holds more than 32 bytes; the mode's key is 32 bytes"
 	run --separate-stderr dmcaps "${EVICT[@]}" --key-file /nonexistent/key "$disk"
 	assert_status 1
-	assert_contains "$stderr" "Cannot open key file /nonexistent/key"
+	assert_contains "$stderr" "cannot open key file /nonexistent/key"
 	# a mode name longer than the kernel's field: said, and usage
 	run --separate-stderr dmcaps evict --mode "$(printf 'X%.0s' $(seq 40))" \
 		--data-unit-size 4096 --dun-bytes 8 --key-file "$BATS_TEST_TMPDIR/k64" "$disk"
@@ -110,7 +110,7 @@ host_disk() {
 	run --separate-stderr keyctl session - "$DMCAPS" "${EVICT[@]}" \
 		--key-desc logon:dmcaps:absent-$$ "$disk"
 	assert_status 19
-	assert_contains "$stderr" "No logon key \"dmcaps:absent-$$\""
+	assert_contains "$stderr" "no logon key \"dmcaps:absent-$$\""
 }
 
 @test "evict: the key never reaches the output, even with --debug" {

@@ -146,8 +146,8 @@ static void test_parse_any_order(void **state)
 static void test_parse_garbage(void **state)
 {
 	static const struct { const char *text, *token; } bad[] = {
-		{ "", "Empty" },
-		{ "   ", "Empty" },
+		{ "", "empty" },
+		{ "   ", "empty" },
 		{ "AES-256-XTS", "AES-256-XTS" },
 		{ "AES-256-XTS:0x1200", "lacks dun" },
 		{ "AES-256-XTS:1200 dun=8", "1200" },

@@ -178,7 +178,7 @@ static void expect_missing(struct state *s, const char *spec)
 	fx_log_reset(&s->log);
 	assert_int_equal(dmcaps_dev_lookup(s->ctx, spec, &dev), -ENODEV);
 	assert_null(dev);
-	assert_true(asprintf(&needle, "\"%s\"", spec) > 0);
+	assert_true(asprintf(&needle, "%s: no such block device", spec) > 0);
 	if (!fx_log_has(&s->log, needle))
 		fail_msg("log \"%s\" does not name %s", s->log.buf, needle);
 	free(needle);
@@ -206,7 +206,7 @@ static void test_lookup_missing(void **st)
 	fx_log_reset(&s->log);
 	assert_int_equal(dmcaps_dev_lookup(s->ctx, "/", &dev), -ENOTBLK);
 	assert_null(dev);
-	assert_true(fx_log_has(&s->log, "/ is not a block device"));
+	assert_true(fx_log_has(&s->log, "/: not a block device"));
 }
 
 static void test_lookup_devno(void **st)
@@ -352,7 +352,7 @@ static void test_table_fixtures(void **st)
 	fx_log_reset(&s->log);
 	assert_int_equal(dmcaps_table_read(s->ctx, dm0, DMCAPS_TABLE_LIVE, &t), -EINVAL);
 	assert_true(fx_log_has(&s->log, "lin.live"));
-	assert_true(fx_log_has(&s->log, "Line 1"));
+	assert_true(fx_log_has(&s->log, "line 1"));
 }
 
 static void test_dm_available_sysroot(void **st)

@@ -139,7 +139,7 @@ static void test_key_file_missing(void **state)
 
 	assert_int_equal(dmcaps_key_read_file(e->ctx, "/nonexistent/key", 64, &k),
 			 -ENOENT);
-	assert_true(fx_log_has(&e->log, "Cannot open key file /nonexistent/key"));
+	assert_true(fx_log_has(&e->log, "cannot open key file /nonexistent/key"));
 }
 
 static void test_key_stdin(void **state)
@@ -165,7 +165,7 @@ static void test_key_stdin(void **state)
 	close(fds[0]);
 	k = NULL;
 	assert_int_equal(dmcaps_key_read_file(e->ctx, "-", 16, &k), -EMSGSIZE);
-	assert_true(fx_log_has(&e->log, "Key file standard input holds 4 bytes"));
+	assert_true(fx_log_has(&e->log, "key file standard input holds 4 bytes"));
 	dup2(saved, STDIN_FILENO);
 	close(saved);
 }
@@ -199,7 +199,7 @@ static void test_keyring_lookup(void **state)
 	snprintf(desc, sizeof(desc), "dmcaps-unit-%d", (int)getpid());
 	snprintf(name, sizeof(name), "user:%s", desc);
 	assert_int_equal(dmcaps_key_from_keyring(e->ctx, name, &k), -ENOKEY);
-	assert_true(fx_log_has(&e->log, "No user key"));
+	assert_true(fx_log_has(&e->log, "no user key"));
 
 	id = add_key("user", desc, "0123456789abcdef", 16, KEY_SPEC_SESSION_KEYRING);
 	assert_true(id > 0);

@@ -355,7 +355,7 @@ static void test_parse_table(void **st)
 	assert_string_equal(dmcaps_target_type(tg), "vdo");
 	assert_int_equal(dmcaps_target_passes(tg), DMCAPS_PASSES_UNKNOWN_TYPE);
 	assert_int_equal(dmcaps_target_dev_count(tg), 0);
-	assert_true(fx_log_has(&s->log, "Line 7: unknown target type vdo"));
+	assert_true(fx_log_has(&s->log, "line 7: unknown target type vdo"));
 
 	tg = dmcaps_table_target(t, 4);
 	assert_string_equal(dmcaps_target_params(tg), "");
@@ -384,26 +384,26 @@ static void test_parse_table_bad(void **st)
 {
 	struct state *s = *st;
 
-	expect_bad_table(s, "0 2048", -EINVAL, "Line 1: too few fields");
-	expect_bad_table(s, "0", -EINVAL, "Line 1: too few fields");
-	expect_bad_table(s, "\n\n0 8 linear 8:0 0\nfoo", -EINVAL, "Line 4: too few fields");
-	expect_bad_table(s, "x 2048 linear 8:0 0", -EINVAL, "Line 1: start sector \"x\" is not a number");
+	expect_bad_table(s, "0 2048", -EINVAL, "line 1: too few fields");
+	expect_bad_table(s, "0", -EINVAL, "line 1: too few fields");
+	expect_bad_table(s, "\n\n0 8 linear 8:0 0\nfoo", -EINVAL, "line 4: too few fields");
+	expect_bad_table(s, "x 2048 linear 8:0 0", -EINVAL, "line 1: start sector \"x\" is not a number");
 	expect_bad_table(s, "-1 2048 linear 8:0 0", -EINVAL, "not a number");
-	expect_bad_table(s, "0 2k linear 8:0 0", -EINVAL, "Line 1: length \"2k\" is not a number");
+	expect_bad_table(s, "0 2k linear 8:0 0", -EINVAL, "line 1: length \"2k\" is not a number");
 	expect_bad_table(s, "18446744073709551616 8 linear 8:0 0", -EINVAL, "too large");
 	expect_bad_table(s, "0 18446744073709551616 linear 8:0 0", -EINVAL, "too large");
 	expect_bad_table(s, "18446744073709551615 1 linear 8:0 0", -EINVAL,
-			 "Line 1: start + length overflows");
+			 "line 1: start + length overflows");
 	expect_bad_table(s, "1 18446744073709551615 linear 8:0 0", -EINVAL, "overflows");
 	expect_bad_table(s, "0 0 linear 8:0 0", -EINVAL, "zero-length");
 	expect_bad_table(s, "0 8 linear 8:0 0\n8 8 linear 8:0", -EINVAL,
-			 "Line 2: malformed linear target: too few arguments");
-	expect_bad_table(s, "0 8 linear 8:0 0 0", -EINVAL, "Line 1: malformed linear target: trailing");
+			 "line 2: malformed linear target: too few arguments");
+	expect_bad_table(s, "0 8 linear 8:0 0 0", -EINVAL, "line 1: malformed linear target: trailing");
 	expect_bad_table(s, "0 8 striped 2 x 8:0 0 8:16 0", -EINVAL, "non-numeric");
-	expect_bad_table(s, "0 8 linear 8:99 0", -ENODEV, "Line 1: device 8:99 of the linear target not found");
+	expect_bad_table(s, "0 8 linear 8:99 0", -ENODEV, "line 1: device 8:99 of the linear target not found");
 	expect_bad_table(s, "0 8 linear /dev/sdz 0", -ENODEV, "/dev/sdz");
 	expect_bad_table(s, "0 8 linear 8:0 0\n# c\n0 8 crypt a b 0 /dev/mapper/nope 0",
-			 -ENODEV, "Line 3");
+			 -ENODEV, "line 3");
 }
 
 /* Robustness: random lines never crash the parser. */

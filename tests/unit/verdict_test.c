@@ -378,7 +378,7 @@ static void test_validate(void **st)
 	fx_log_reset(&s->log);
 	assert_int_equal(dmcaps_table_parse(s->ctx, "0 10 linear 8:0 0\n11 5 linear 8:0 0\n", &t), 0);
 	assert_int_equal(dmcaps_table_validate(s->ctx, t), -EINVAL);
-	assert_true(fx_log_has(&s->log, "Target 2 (linear) starts at sector 11, not 10"));
+	assert_true(fx_log_has(&s->log, "target 2 (linear) starts at sector 11, not 10"));
 	dmcaps_table_free(t);
 
 	fx_log_reset(&s->log);

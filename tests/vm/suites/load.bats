@@ -115,7 +115,7 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 	[ "$status" -eq 13 ]
 	[[ "$stderr" == *"would shrink"* ]]
 	[[ "$stderr" == *"plain0 has no inline crypto"* ]]
-	[[ "$stderr" == *"The kernel said: device-mapper:"*"more restrictive"* ]]
+	[[ "$stderr" == *"the kernel said: device-mapper:"*"more restrictive"* ]]
 	[ "$(tables vol)" = LIVE ]
 	not suspended vol
 	# a refusal for another reason: an unknown target type over nothing

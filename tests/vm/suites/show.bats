@@ -133,7 +133,7 @@ $((32 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
 		# the kernel registered the profile but made no sysfs directory
 		[ "$EXPOSED" = none ]
 		[[ "$WHY" == *MISMATCH* ]]
-		[[ "$stderr" == *"late: warning: MISMATCH"* ]]
+		[[ "$stderr" == *"warning: late: MISMATCH"* ]]
 	else
 		[ "$EXPOSED" = "$PREDICTED" ]
 	fi
