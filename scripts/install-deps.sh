@@ -7,6 +7,8 @@
 #   install-deps.sh vm       the User-Mode Linux test kernel and VM suites
 #   install-deps.sh boot     the boot tests: Debian's mkinitramfs and dracut, udev
 #   install-deps.sh bench    the benchmarks' plots (gnuplot) and syscall counts
+#   install-deps.sh deb      the Debian packages: dpkg-buildpackage, debhelper,
+#                            lintian (tests/deb/build.sh)
 #   install-deps.sh fuzz     clang and its runtimes for ./configure --enable-fuzz
 #                            (libFuzzer, ASan, UBSan: libclang_rt.fuzzer and
 #                            friends are in libclang-rt-14-dev on Debian 12)
@@ -25,6 +27,7 @@ vm_pkgs=(linux-source-6.12 linux-source-6.1 flex bison bc libelf-dev libssl-dev 
 boot_pkgs=(initramfs-tools-core dracut-core udev klibc-utils cpio zstd)
 bench_pkgs=(gnuplot-nox strace)
 fuzz_pkgs=(clang-14 libclang-rt-14-dev)
+deb_pkgs=(dpkg-dev debhelper fakeroot lintian bash-completion)
 
 want=()
 for what in "$@"; do
@@ -34,7 +37,8 @@ for what in "$@"; do
 	boot) want+=("${boot_pkgs[@]}") ;;
 	bench) want+=("${bench_pkgs[@]}") ;;
 	fuzz) want+=("${fuzz_pkgs[@]}") ;;
-	*) echo "install-deps: unknown set '$what' (build, vm, boot, bench, fuzz)" >&2; exit 1 ;;
+	deb) want+=("${deb_pkgs[@]}") ;;
+	*) echo "install-deps: unknown set '$what' (build, vm, boot, bench, fuzz, deb)" >&2; exit 1 ;;
 	esac
 done
 

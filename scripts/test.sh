@@ -5,6 +5,8 @@
 #   1. installs what it needs (apt, by package name),
 #   2. host tier: builds, `make check` (cmocka unit tests, bats CLI tests),
 #      `make distcheck`,
+#   2a. Debian packages: dpkg-buildpackage, lintian, installed into an
+#      overlay of / and run (tests/deb/run.sh; about 2 minutes),
 #   2b. hardening (issue 11; only with DMCAPS_HARDENING=1 until it is green):
 #      the host tier again built with ASan+UBSan
 #      (leaks on) by clang with the libFuzzer targets, failing on any
@@ -39,9 +41,9 @@ tally() {	# tally LOG: add automake's "# PASS: N" etc. from a make check log
 
 step "installing dependencies"
 if [ "${DMCAPS_SKIP_VM:-0}" = 1 ]; then
-	"$top/scripts/install-deps.sh" build fuzz || exit 1
+	"$top/scripts/install-deps.sh" build fuzz deb || exit 1
 else
-	"$top/scripts/install-deps.sh" build fuzz vm || exit 1
+	"$top/scripts/install-deps.sh" build fuzz deb vm || exit 1
 fi
 
 step "building in $builddir"
@@ -74,6 +76,18 @@ else
 	tail -n 40 "$builddir/distcheck.log"
 	fail=$((fail + 1)); status=1
 fi
+
+step "packages: debian/ built, lintian, installed in an overlay of /, run"
+t=$SECONDS
+"$top/tests/deb/run.sh" > "$builddir/deb.log" 2>&1
+rc=$?
+grep '^deb: ' "$builddir/deb.log"
+case $rc in
+0) pass=$((pass + 1)) ;;
+77) skip=$((skip + 1)) ;;
+*) tail -n 40 "$builddir/deb.log"; fail=$((fail + 1)); status=1 ;;
+esac
+echo "packages: $((SECONDS - t)) s"
 
 # ---- hardening: sanitizers, fuzzers, valgrind (issue 11) ----
 hardening() {
