@@ -459,9 +459,9 @@ static int diff_mode(const char *mode, uint32_t have, uint32_t other,
 	return delta_push(deltas, count, &d);
 }
 
-DMCAPS_EXPORT int dmcaps_set_diff(const struct dmcaps_set *have,
-				  const struct dmcaps_set *other,
-				  struct dmcaps_delta **deltas, size_t *count)
+int dmcaps_set_diff_array(const struct dmcaps_set *have,
+			  const struct dmcaps_set *other,
+			  struct dmcaps_delta **deltas, size_t *count)
 {
 	struct dmcaps_delta *out = NULL;
 	size_t i, n = 0;

@@ -125,10 +125,16 @@ int dmcaps_evict_arg_build(const struct dmcaps_key_config *cfg,
 }
 
 DMCAPS_EXPORT int dmcaps_evict_key(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
-				   const struct dmcaps_key_config *cfg,
-				   const struct dmcaps_key *key,
+				   const struct dmcaps_key *key, const char *mode,
+				   unsigned int data_unit_size,
+				   unsigned int dun_bytes,
 				   struct dmcaps_evict_result **result)
 {
+	const struct dmcaps_key_config config = {
+		.mode = mode,
+		.data_unit_size = data_unit_size,
+		.dun_bytes = dun_bytes,
+	}, *cfg = &config;
 	struct blk_crypto_evict_key_arg arg;
 	struct dmcaps_evict_result *res;
 	const char *path;

@@ -9,6 +9,78 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The objects libdmcaps.h declares opaque (issue 13.3): callers read them
+ * through accessors (accessors.c), so that a field can be added or changed
+ * without breaking the ABI. The library and its unit tests see inside.
+ */
+struct dmcaps_delta {
+	enum dmcaps_delta_kind kind;
+	const char *mode;	/* MODE, DATA_UNIT_SIZES; NULL for DUN_BYTES */
+	uint32_t dus_mask;	/* the sizes @have has and @other lacks */
+	unsigned int dun_have;	/* DUN_BYTES: @have's width ... */
+	unsigned int dun_other;	/* ... and @other's, which is smaller */
+};
+
+struct dmcaps_diff {
+	struct dmcaps_delta *deltas;
+	size_t count;
+};
+
+/* dmcaps_set_diff() as a plain array of *count deltas to free() (NULL when
+ * there is none), for the library's own callers. */
+int dmcaps_set_diff_array(const struct dmcaps_set *have,
+			  const struct dmcaps_set *other,
+			  struct dmcaps_delta **deltas, size_t *count);
+
+struct dmcaps_kernel_target {
+	uint64_t start;		/* sectors */
+	uint64_t length;
+	const char *type;
+	bool passes;		/* DM_TARGET_PASSES_CRYPTO */
+	size_t first_dev;	/* its devices: [first_dev, first_dev + ndevs) */
+	size_t ndevs;
+};
+
+struct dmcaps_kernel_dev {
+	dev_t devno;
+	size_t target;		/* index of the target using it */
+	const struct dmcaps_set *caps;
+};
+
+/* The reason's strings are owned by its prediction, @dev by the context. */
+struct dmcaps_reason {
+	enum dmcaps_cause cause;
+	size_t target_index;		/* the target it comes from, from 0 */
+	const char *target_type;
+	struct dmcaps_dev *dev;		/* DEVICE_* causes; NULL otherwise */
+	struct dmcaps_delta delta;	/* DEVICE_LACKS, _FALLBACK: what */
+};
+
+struct dmcaps_change {
+	bool gained;			/* false: lost */
+	struct dmcaps_delta delta;	/* its mode points into the verdict */
+	const struct dmcaps_reason *reason;	/* borrowed from the verdict */
+};
+
+struct dmcaps_load_state {
+	bool created;		/* the device was created by this call */
+	bool exists;		/* it exists now */
+	bool live_table;	/* it has a live table now */
+	bool inactive_table;	/* it has an inactive table now */
+	bool suspended;		/* it is suspended now */
+	bool resumed;		/* the new table is live */
+	int failed_step;	/* 0, or DMCAPS_LOAD_STEP_* of the failure */
+	int kernel_errno;	/* the ioctl's errno for that step */
+};
+
+/* How a key was set up for I/O (dmcaps_evict_key()'s arguments). */
+struct dmcaps_key_config {
+	const char *mode;
+	unsigned int data_unit_size;
+	unsigned int dun_bytes;
+};
+
 /* ---- context.c ---------------------------------------------------------- */
 
 struct dmcaps_dev {

@@ -170,23 +170,33 @@ enum dmcaps_delta_kind {
 	DMCAPS_DELTA_DUN_BYTES,		/* DUN width */
 };
 
-struct dmcaps_delta {
-	enum dmcaps_delta_kind kind;
-	const char *mode;	/* MODE, DATA_UNIT_SIZES; NULL for DUN_BYTES */
-	uint32_t dus_mask;	/* the sizes @have has and @other lacks */
-	unsigned int dun_have;	/* DUN_BYTES: @have's width ... */
-	unsigned int dun_other;	/* ... and @other's, which is smaller */
-};
+struct dmcaps_delta;
+
+enum dmcaps_delta_kind dmcaps_delta_kind(const struct dmcaps_delta *delta);
+/* MODE, DATA_UNIT_SIZES: the mode; NULL for DUN_BYTES. */
+const char *dmcaps_delta_mode(const struct dmcaps_delta *delta);
+/* DATA_UNIT_SIZES, MODE: the sizes one set has and the other lacks. */
+uint32_t dmcaps_delta_dus_mask(const struct dmcaps_delta *delta);
+/* DUN_BYTES: the wider set's DUN width, and the other's, smaller one. */
+unsigned int dmcaps_delta_dun_have(const struct dmcaps_delta *delta);
+unsigned int dmcaps_delta_dun_other(const struct dmcaps_delta *delta);
+
+/* The deltas between two sets. */
+struct dmcaps_diff;
 
 /*
  * Everything @have has that @other lacks, one delta per mode (whole mode or
- * some sizes) and one for the DUN width, in mode order. *deltas is an array
- * of *count entries to free() (NULL when there is none); its mode pointers
- * point into @have.
+ * some sizes) and one for the DUN width, in mode order. Free *diff with
+ * dmcaps_diff_free(); its deltas' mode names point into @have, which must
+ * outlive it.
  */
 int dmcaps_set_diff(const struct dmcaps_set *have,
 		    const struct dmcaps_set *other,
-		    struct dmcaps_delta **deltas, size_t *count);
+		    struct dmcaps_diff **diff);
+size_t dmcaps_diff_count(const struct dmcaps_diff *diff);
+const struct dmcaps_delta *dmcaps_diff_delta(const struct dmcaps_diff *diff,
+					     size_t idx);
+void dmcaps_diff_free(struct dmcaps_diff *diff);
 
 /* "lacks Adiantum", "lacks AES-256-XTS data-unit sizes 512,1024",
  * "supports 4-byte DUNs, not 8". malloc()ed; free() it. */
@@ -355,22 +365,25 @@ int dmcaps_kernel_caps_available(struct dmcaps_ctx *ctx);
 struct dmcaps_kernel_caps;
 
 /* One target of the table, as the kernel sees it. */
-struct dmcaps_kernel_target {
-	uint64_t start;		/* sectors */
-	uint64_t length;
-	const char *type;
-	bool passes;		/* DM_TARGET_PASSES_CRYPTO */
-	size_t first_dev;	/* its devices: [first_dev, first_dev + ndevs) */
-	size_t ndevs;
-};
+struct dmcaps_kernel_target;
 
-/* One device under a target, with what the kernel says it offers (the
- * empty set when it has no inline crypto). */
-struct dmcaps_kernel_dev {
-	dev_t devno;
-	size_t target;		/* index of the target using it */
-	const struct dmcaps_set *caps;
-};
+uint64_t dmcaps_kernel_target_start(const struct dmcaps_kernel_target *kt);
+uint64_t dmcaps_kernel_target_length(const struct dmcaps_kernel_target *kt);
+const char *dmcaps_kernel_target_type(const struct dmcaps_kernel_target *kt);
+/* DM_TARGET_PASSES_CRYPTO */
+bool dmcaps_kernel_target_passes(const struct dmcaps_kernel_target *kt);
+/* Its devices are dmcaps_kernel_caps_dev() [first, first + count). */
+size_t dmcaps_kernel_target_first_dev(const struct dmcaps_kernel_target *kt);
+size_t dmcaps_kernel_target_dev_count(const struct dmcaps_kernel_target *kt);
+
+/* One device under a target, with what the kernel says it offers. */
+struct dmcaps_kernel_dev;
+
+dev_t dmcaps_kernel_dev_devno(const struct dmcaps_kernel_dev *kd);
+/* The index of the target using it. */
+size_t dmcaps_kernel_dev_target(const struct dmcaps_kernel_dev *kd);
+/* The empty set when it has no inline crypto; never NULL. */
+const struct dmcaps_set *dmcaps_kernel_dev_caps(const struct dmcaps_kernel_dev *kd);
 
 /*
  * Asks the kernel about @dev's live or inactive table. -ENOTTY (and the
@@ -488,14 +501,18 @@ enum dmcaps_cause {
 	DMCAPS_CAUSE_DEVICE_FALLBACK,
 };
 
-/* The reason's strings are owned by its prediction, @dev by the context. */
-struct dmcaps_reason {
-	enum dmcaps_cause cause;
-	size_t target_index;		/* the target it comes from, from 0 */
-	const char *target_type;
-	struct dmcaps_dev *dev;		/* DEVICE_* causes; NULL otherwise */
-	struct dmcaps_delta delta;	/* DEVICE_LACKS: what was removed */
-};
+/* Why a table exposes less; owned by its prediction (its device by the
+ * context). */
+struct dmcaps_reason;
+
+enum dmcaps_cause dmcaps_reason_cause(const struct dmcaps_reason *reason);
+/* The target it comes from, from 0, and its type. */
+size_t dmcaps_reason_target(const struct dmcaps_reason *reason);
+const char *dmcaps_reason_target_type(const struct dmcaps_reason *reason);
+/* DEVICE_* causes: the device; NULL otherwise. */
+struct dmcaps_dev *dmcaps_reason_dev(const struct dmcaps_reason *reason);
+/* DEVICE_LACKS, DEVICE_FALLBACK: what the device lacks; NULL otherwise. */
+const struct dmcaps_delta *dmcaps_reason_delta(const struct dmcaps_reason *reason);
 
 struct dmcaps_prediction;
 
@@ -589,22 +606,22 @@ enum dmcaps_verdict_kind {
 	DMCAPS_VERDICT_CANNOT_TELL,	/* the device's set is not known */
 };
 
-/* One capability the swap loses or gains, and why. */
-struct dmcaps_change {
-	bool gained;			/* false: lost */
-	/* What: for a loss, what the device has now and the new table
-	 * lacks; for a gain, the reverse. Its mode points into the verdict. */
-	struct dmcaps_delta delta;
-	/*
-	 * Why: for a loss, the new table's reason that removes it (a target
-	 * or a device of the new table); for a gain, the live table's reason
-	 * that kept it out (NULL when the device has no live table or the
-	 * live table's devices simply do not offer it). NULL for a loss when
-	 * no device of the new table offers it at all. Borrowed from the
-	 * verdict.
-	 */
-	const struct dmcaps_reason *reason;
-};
+/* One capability the swap loses or gains, and why; owned by its verdict. */
+struct dmcaps_change;
+
+/* false: lost. */
+bool dmcaps_change_gained(const struct dmcaps_change *change);
+/* What: for a loss, what the device has now and the new table lacks; for
+ * a gain, the reverse. */
+const struct dmcaps_delta *dmcaps_change_delta(const struct dmcaps_change *change);
+/*
+ * Why: for a loss, the new table's reason that removes it (a target or a
+ * device of the new table); for a gain, the live table's reason that kept
+ * it out (NULL when the device has no live table or the live table's
+ * devices simply do not offer it). NULL for a loss when no device of the
+ * new table offers it at all.
+ */
+const struct dmcaps_reason *dmcaps_change_reason(const struct dmcaps_change *change);
 
 struct dmcaps_verdict;
 
@@ -682,20 +699,23 @@ int dmcaps_change_format_cause(const struct dmcaps_change *c, char **text);
 #define DMCAPS_LOAD_RESUME	(1u << 1)	/* make the table live */
 
 /* Where a load left the device, for messages after a failure. */
-struct dmcaps_load_state {
-	bool created;		/* the device was created by this call */
-	bool exists;		/* it exists now */
-	bool live_table;	/* it has a live table now */
-	bool inactive_table;	/* it has an inactive table now */
-	bool suspended;		/* it is suspended now */
-	bool resumed;		/* the new table is live */
-	int failed_step;	/* 0, or DMCAPS_LOAD_STEP_* of the failure */
-	int kernel_errno;	/* the ioctl's errno for that step */
-};
+struct dmcaps_load_state;
+
+#define DMCAPS_LOAD_STATE_CREATED	 (1u << 0) /* created by this call */
+#define DMCAPS_LOAD_STATE_EXISTS	 (1u << 1) /* the device exists now */
+#define DMCAPS_LOAD_STATE_LIVE_TABLE	 (1u << 2) /* it has a live table */
+#define DMCAPS_LOAD_STATE_INACTIVE_TABLE (1u << 3) /* and an inactive one */
+#define DMCAPS_LOAD_STATE_SUSPENDED	 (1u << 4) /* it is suspended now */
+#define DMCAPS_LOAD_STATE_RESUMED	 (1u << 5) /* the new table is live */
+unsigned int dmcaps_load_state_flags(const struct dmcaps_load_state *state);
 
 #define DMCAPS_LOAD_STEP_CREATE	1
 #define DMCAPS_LOAD_STEP_LOAD	2
 #define DMCAPS_LOAD_STEP_RESUME	3
+/* 0, or the DMCAPS_LOAD_STEP_* that failed, and its ioctl's errno. */
+int dmcaps_load_state_failed_step(const struct dmcaps_load_state *state);
+int dmcaps_load_state_errno(const struct dmcaps_load_state *state);
+void dmcaps_load_state_free(struct dmcaps_load_state *state);
 
 /*
  * Loads @table into DM device @name through libdevmapper, like `dmsetup
@@ -704,8 +724,9 @@ struct dmcaps_load_state {
  * /dev/mapper/NAME. Nothing is left half-done: when the load fails, a
  * device this call created is removed; when resume fails, an inactive
  * table left behind is cleared (DM_DEVICE_CLEAR) and a device left
- * suspended is resumed with its old table. @state (may be NULL) says
- * where the device is afterwards. Honours DM_DISABLE_UDEV as dmsetup does
+ * suspended is resumed with its old table. With @state, *state says
+ * where the device is afterwards, success or not (NULL only when memory
+ * ran out); free it with dmcaps_load_state_free(). Honours DM_DISABLE_UDEV as dmsetup does
  * (and works without udev). The kernel's own message for a failed step is
  * read from /dev/kmsg when readable and logged as an error.
  * Returns 0 or the failed ioctl's -errno (-EINVAL: the kernel rejected
@@ -714,7 +735,7 @@ struct dmcaps_load_state {
  */
 int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
 		const struct dmcaps_table *table, unsigned int flags,
-		struct dmcaps_load_state *state);
+		struct dmcaps_load_state **state);
 
 /* ------------------------------------------------------------------------ */
 /* Keys and key eviction                                                    */
@@ -760,20 +781,14 @@ int32_t dmcaps_key_keyring_id(const struct dmcaps_key *key);
 /* A raw key's size; 0 for a keyring key. */
 size_t dmcaps_key_size(const struct dmcaps_key *key);
 
-/* How an inline-encryption key was set up for I/O: its mode (as sysfs
- * spells it), data-unit size in bytes and DUN width in bytes. A keyslot
- * matches only when all three and the key's bytes are the same. */
-struct dmcaps_key_config {
-	const char *mode;
-	unsigned int data_unit_size;
-	unsigned int dun_bytes;
-};
-
 struct dmcaps_evict_result;
 
 /*
- * Evicts every inline-encryption keyslot programmed with @key under @cfg
- * on block device @dev, through the kernel's BLKCRYPTOEVICTKEY (a kernel
+ * Evicts every inline-encryption keyslot programmed with @key on block
+ * device @dev for the configuration the key was set up with for I/O: its
+ * @mode (as sysfs spells it), @data_unit_size and @dun_bytes (DUN width),
+ * in bytes; a keyslot matches only when all three and the key's bytes are
+ * the same. through the kernel's BLKCRYPTOEVICTKEY (a kernel
  * with the dmcaps series). On a DM device the kernel forwards the request
  * to every device below its live table, through stacked DM. Keyslots in
  * use by I/O are left programmed and counted as busy. A key found nowhere
@@ -783,14 +798,14 @@ struct dmcaps_evict_result;
  * @dev and the cause (dmcaps_evict_strerror()): -ENOTTY when the kernel
  * lacks the interface (-EINVAL too: such a kernel hands the unknown ioctl
  * to the driver, and some drivers answer EINVAL); -EOPNOTSUPP when the device has no inline crypto
- * for @cfg; -ENOENT, -EMSGSIZE, -EDOM, -ERANGE for a mode, key size,
+ * for that configuration; -ENOENT, -EMSGSIZE, -EDOM, -ERANGE for a mode, key size,
  * data-unit size or DUN width the kernel refuses; -ENOKEY, -EKEYREJECTED,
  * -EKEYREVOKED, -EKEYEXPIRED, -EACCES for a keyring key it cannot use;
  * -EPERM without CAP_SYS_ADMIN. -ENOTSUP with a sysroot other than "/".
  */
 int dmcaps_evict_key(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
-		     const struct dmcaps_key_config *cfg,
-		     const struct dmcaps_key *key,
+		     const struct dmcaps_key *key, const char *mode,
+		     unsigned int data_unit_size, unsigned int dun_bytes,
 		     struct dmcaps_evict_result **result);
 void dmcaps_evict_result_free(struct dmcaps_evict_result *result);
 

@@ -156,17 +156,13 @@ static void fill_state(const char *name, struct dmcaps_load_state *st)
 	st->suspended = info.suspended;
 }
 
-DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
-			      const struct dmcaps_table *table, unsigned int flags,
-			      struct dmcaps_load_state *state)
+static int load(struct dmcaps_ctx *ctx, const char *name,
+		const struct dmcaps_table *table, unsigned int flags,
+		struct dmcaps_load_state *st)
 {
-	struct dmcaps_load_state local, *st = state ?: &local;
 	struct dm_info info;
 	int err, kfd = -1;
 
-	if (!ctx || !name || !table)
-		return -EINVAL;
-	memset(st, 0, sizeof(*st));
 	if (!strncmp(name, "/dev/mapper/", 12))
 		name += 12;
 	if (!*name || strchr(name, '/')) {
@@ -273,5 +269,27 @@ out:
 		close(kfd);
 	dm_lib_release();
 	dmcaps_dm_leave();
+	return err;
+}
+
+DMCAPS_EXPORT int dmcaps_load(struct dmcaps_ctx *ctx, const char *name,
+			      const struct dmcaps_table *table, unsigned int flags,
+			      struct dmcaps_load_state **state)
+{
+	struct dmcaps_load_state *st;
+	int err;
+
+	if (state)
+		*state = NULL;
+	if (!ctx || !name || !table)
+		return -EINVAL;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	err = load(ctx, name, table, flags, st);
+	if (state)
+		*state = st;
+	else
+		free(st);
 	return err;
 }

@@ -202,7 +202,7 @@ static int device_step(struct dmcaps_ctx *ctx, struct dmcaps_prediction *p,
 	}
 
 	from = dmcaps_set_is_unrestricted(running) ? baseline : running;
-	err = dmcaps_set_diff(from, caps, &deltas, &n);
+	err = dmcaps_set_diff_array(from, caps, &deltas, &n);
 	for (k = 0; !err && k < n; k++)
 		err = add_reason(p, DMCAPS_CAUSE_DEVICE_LACKS, idx, t, dev, &deltas[k]);
 	free(deltas);
@@ -279,7 +279,7 @@ static int predict_fallback(struct dmcaps_ctx *ctx,
 						 i, t, t->devs[j], NULL);
 				continue;
 			}
-			err = dmcaps_set_diff(u, caps ?: none, &deltas, &n);
+			err = dmcaps_set_diff_array(u, caps ?: none, &deltas, &n);
 			for (k = 0; !err && k < n; k++)
 				err = add_reason(p, DMCAPS_CAUSE_DEVICE_FALLBACK, i,
 						 t, t->devs[j], &deltas[k]);

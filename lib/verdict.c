@@ -187,7 +187,7 @@ static int add_changes(struct dmcaps_verdict *v, bool gained,
 	size_t count = 0, i;
 	int err;
 
-	err = dmcaps_set_diff(have, other, &deltas, &count);
+	err = dmcaps_set_diff_array(have, other, &deltas, &count);
 	if (err || !count) {
 		free(deltas);
 		return err;

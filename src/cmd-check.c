@@ -169,6 +169,7 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 
 	for (i = 0; i < dmcaps_verdict_change_count(v); i++) {
 		const struct dmcaps_change *c = dmcaps_verdict_change(v, i);
+		const struct dmcaps_reason *rs = dmcaps_change_reason(c);
 		char *what = NULL, *cause = NULL;
 
 		ln = scols_table_new_line(tb, NULL);
@@ -176,7 +177,7 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 			r = EXIT_DMCAPS_NOMEM;
 			break;
 		}
-		cell_set(ln, VCOL_ITEM, c->gained ? "gained" : "lost");
+		cell_set(ln, VCOL_ITEM, dmcaps_change_gained(c) ? "gained" : "lost");
 		cell_set(ln, VCOL_DEVICE, device);
 		cell_set(ln, VCOL_VERDICT, verdict);
 		dmcaps_change_format_what(c, &what);
@@ -185,11 +186,11 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 		cell_set(ln, VCOL_CAUSE, cause);
 		free(what);
 		free(cause);
-		if (c->reason) {
-			snprintf(buf, sizeof(buf), "%zu", c->reason->target_index + 1);
+		if (rs) {
+			snprintf(buf, sizeof(buf), "%zu", dmcaps_reason_target(rs) + 1);
 			cell_set(ln, VCOL_TARGET, buf);
-			cell_set(ln, VCOL_TARGET_TYPE, c->reason->target_type);
-			cell_set(ln, VCOL_CAUSE_DEVICE, dev_name(c->reason->dev));
+			cell_set(ln, VCOL_TARGET_TYPE, dmcaps_reason_target_type(rs));
+			cell_set(ln, VCOL_CAUSE_DEVICE, dev_name(dmcaps_reason_dev(rs)));
 		}
 	}
 	if (!r && scols_print_table(tb))
@@ -241,7 +242,8 @@ int verdict_print(FILE *f, const struct dmcaps_verdict *v, const char *device,
 
 		dmcaps_change_format_what(c, &what);
 		dmcaps_change_format_cause(c, &cause);
-		fprintf(f, "  %s %s: %s\n", c->gained ? "gains:" : "loses:",
+		fprintf(f, "  %s %s: %s\n",
+			dmcaps_change_gained(c) ? "gains:" : "loses:",
 		       what ? what : "?", cause ? cause : "?");
 		free(what);
 		free(cause);

@@ -226,11 +226,6 @@ static void print_text(struct dmcaps_ctx *ctx, const struct dmcaps_dev *dev,
 
 static int evict_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 {
-	struct dmcaps_key_config cfg = {
-		.mode = opt_mode,
-		.data_unit_size = (unsigned int)opt_dus,
-		.dun_bytes = (unsigned int)opt_dun,
-	};
 	struct dmcaps_evict_result *res = NULL;
 	struct dmcaps_key *key = NULL;
 	struct dmcaps_dev *dev;
@@ -264,7 +259,8 @@ static int evict_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 			return exit_code_for(EXIT_CTX_INPUT, r);
 	}
 
-	r = dmcaps_evict_key(ctx, dev, &cfg, key, &res);
+	r = dmcaps_evict_key(ctx, dev, key, opt_mode, (unsigned int)opt_dus,
+			     (unsigned int)opt_dun, &res);
 	dmcaps_key_free(key);
 	if (r < 0)	/* the library said why */
 		return exit_code_for(EXIT_CTX_EVICT, r);

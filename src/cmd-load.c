@@ -52,14 +52,18 @@ static const char *yes_no(bool b)
 
 static void print_state(const char *name, const struct dmcaps_load_state *st)
 {
-	if (!st->exists) {
+	unsigned int f = dmcaps_load_state_flags(st);
+
+	if (!st)
+		return;		/* out of memory: nothing known */
+	if (!(f & DMCAPS_LOAD_STATE_EXISTS)) {
 		log_err("%s: state now: the device does not exist", name);
 		return;
 	}
 	log_err("%s: state now: live table: %s; inactive table: %s; suspended: %s",
-		name, st->live_table ? "yes (the old one)" : "none",
-		st->inactive_table ? "yes (not cleared)" : "none",
-		yes_no(st->suspended));
+		name, f & DMCAPS_LOAD_STATE_LIVE_TABLE ? "yes (the old one)" : "none",
+		f & DMCAPS_LOAD_STATE_INACTIVE_TABLE ? "yes (not cleared)" : "none",
+		yes_no(f & DMCAPS_LOAD_STATE_SUSPENDED));
 }
 
 /*
@@ -151,7 +155,7 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	struct dmcaps_verdict *v = NULL;
 	struct dmcaps_prediction *pred = NULL;
 	struct dmcaps_table *table = NULL;
-	struct dmcaps_load_state st;
+	struct dmcaps_load_state *st = NULL;
 	const char *name;
 	struct concise c = { 0 };
 	unsigned int flags = 0;
@@ -240,13 +244,14 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		pred = NULL;
 	lr = dmcaps_load(ctx, name, table, flags, &st);
 	if (!lr) {
-		readback(name, st.resumed, v ? dmcaps_verdict_prediction(v) : pred,
+		readback(name, dmcaps_load_state_flags(st) &
+			 DMCAPS_LOAD_STATE_RESUMED, v ? dmcaps_verdict_prediction(v) : pred,
 			 fmt);
 		r = 0;
 		goto out;
 	}
 
-	switch (st.failed_step) {
+	switch (dmcaps_load_state_failed_step(st)) {
 	case DMCAPS_LOAD_STEP_LOAD:
 		/* Our own analysis of the likely cause: the kernel refuses a
 		 * shrinking table with EINVAL, and only with EINVAL. */
@@ -267,13 +272,13 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 			log_err("%s: the kernel refused the table: %s", name,
 				exit_cause(EXIT_CTX_LOAD, lr));
 		}
-		print_state(name, &st);
+		print_state(name, st);
 		r = exit_code_for(EXIT_CTX_LOAD, lr);
 		break;
 	case DMCAPS_LOAD_STEP_RESUME:
 		log_err("%s: the table was loaded but the device could not be "
 			"resumed with it: %s", name, strerror(-lr));
-		print_state(name, &st);
+		print_state(name, st);
 		r = EXIT_DMCAPS_RESUME_FAILED;
 		break;
 	default:
@@ -282,6 +287,7 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 		break;
 	}
 out:
+	dmcaps_load_state_free(st);
 	dmcaps_verdict_free(v);
 	dmcaps_prediction_free(pred);
 	dmcaps_table_free_wipe(table);

@@ -218,19 +218,20 @@ static void subject_free(struct subject *s)
 static bool reason_relevant(const struct dmcaps_reason *rs,
 			    const struct requirement *req)
 {
-	const struct dmcaps_delta *d = &rs->delta;
+	const struct dmcaps_delta *d = dmcaps_reason_delta(rs);
 
-	if (rs->cause == DMCAPS_CAUSE_DEVICE_FALLBACK)
+	if (dmcaps_reason_cause(rs) == DMCAPS_CAUSE_DEVICE_FALLBACK)
 		return false;	/* encrypted in software: exposed anyway */
-	if (rs->cause != DMCAPS_CAUSE_DEVICE_LACKS)
+	if (dmcaps_reason_cause(rs) != DMCAPS_CAUSE_DEVICE_LACKS)
 		return true;	/* removes everything */
-	switch (d->kind) {
+	switch (dmcaps_delta_kind(d)) {
 	case DMCAPS_DELTA_MODE:
-		return !strcmp(d->mode, req->mode);
+		return !strcmp(dmcaps_delta_mode(d), req->mode);
 	case DMCAPS_DELTA_DATA_UNIT_SIZES:
-		return !strcmp(d->mode, req->mode) && (d->dus_mask & req->dus);
+		return !strcmp(dmcaps_delta_mode(d), req->mode) &&
+		       (dmcaps_delta_dus_mask(d) & req->dus);
 	case DMCAPS_DELTA_DUN_BYTES:
-		return req->dun > d->dun_other;
+		return req->dun > dmcaps_delta_dun_other(d);
 	}
 	return false;
 }
@@ -302,8 +303,8 @@ static void explain_table(struct dmcaps_ctx *ctx, struct why *w,
 		why_line(w, under, text);
 		free(text);
 		found = true;
-		if (rs->dev && dmcaps_dev_is_dm(rs->dev))
-			explain_dm(ctx, w, rs->dev, req, depth);
+		if (dmcaps_reason_dev(rs) && dmcaps_dev_is_dm(dmcaps_reason_dev(rs)))
+			explain_dm(ctx, w, dmcaps_reason_dev(rs), req, depth);
 	}
 	if (found)
 		return;

@@ -217,9 +217,10 @@ static void changes_of(struct show *s, struct cell *c,
 
 	for (i = 0; i < n; i++) {
 		const struct dmcaps_change *ch = dmcaps_verdict_change(v, i);
+		const struct dmcaps_reason *rs = dmcaps_change_reason(ch);
 
-		if (ch->gained || !ch->reason ||
-		    ch->reason->target_index != idx || ch->reason->dev != dev)
+		if (dmcaps_change_gained(ch) || !rs ||
+		    dmcaps_reason_target(rs) != idx || dmcaps_reason_dev(rs) != dev)
 			continue;
 		if (dmcaps_change_format_what(ch, &what) < 0)
 			continue;
@@ -240,7 +241,8 @@ static void target_kernel(struct show *s, struct libscols_line *tl,
 	size_t i;
 
 	if (kt)
-		out_set(&s->out, tl, COL_KERNEL, kt->passes ? "yes" : "no");
+		out_set(&s->out, tl, COL_KERNEL, dmcaps_kernel_target_passes(kt) ?
+			"yes" : "no");
 	for (i = 0; i < dmcaps_comparison_count(cmp); i++)
 		if (dmcaps_comparison_target(cmp, i) == idx)
 			cell_add(s, why, dmcaps_comparison_text(cmp, i));
@@ -317,7 +319,7 @@ static bool drops(const struct dmcaps_prediction *pred)
 	size_t i;
 
 	for (i = 0; i < dmcaps_prediction_reason_count(pred); i++)
-		if (dmcaps_prediction_reason(pred, i)->cause !=
+		if (dmcaps_reason_cause(dmcaps_prediction_reason(pred, i)) !=
 		    DMCAPS_CAUSE_DEVICE_FALLBACK)
 			return true;
 	return false;

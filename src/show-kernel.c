@@ -69,7 +69,8 @@ static void change_lines(struct show *s, struct cell *c,
 			continue;
 		if (dmcaps_change_format_cause(ch, &cause) < 0)
 			cause = NULL;
-		if (asprintf(&line, "%s %s%s%s", ch->gained ? "gains" : "loses",
+		if (asprintf(&line, "%s %s%s%s",
+			     dmcaps_change_gained(ch) ? "gains" : "loses",
 			     what, cause ? ": " : "", cause ? cause : "") > 0) {
 			cell_add(s, c, line);
 			free(line);
@@ -86,16 +87,16 @@ static void kernel_change_lines(struct show *s, struct cell *c,
 {
 	const struct dmcaps_set *t = dmcaps_kernel_caps_table(kc);
 	const struct dmcaps_set *q = dmcaps_kernel_caps_queue(kc);
-	struct dmcaps_delta *d = NULL;
-	size_t i, n = 0;
+	struct dmcaps_diff *d = NULL;
 	char *text, *line;
+	size_t i;
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		if (dmcaps_set_diff(pass ? q : t, pass ? t : q, &d, &n) < 0)
+		if (dmcaps_set_diff(pass ? q : t, pass ? t : q, &d) < 0)
 			continue;
-		for (i = 0; i < n; i++) {
-			if (dmcaps_delta_format(&d[i], &text) < 0)
+		for (i = 0; i < dmcaps_diff_count(d); i++) {
+			if (dmcaps_delta_format(dmcaps_diff_delta(d, i), &text) < 0)
 				continue;
 			/* the delta says what @have has and @other lacks */
 			if (asprintf(&line, "kernel: %s: %s",
@@ -105,7 +106,7 @@ static void kernel_change_lines(struct show *s, struct cell *c,
 			}
 			free(text);
 		}
-		free(d);
+		dmcaps_diff_free(d);
 		d = NULL;
 	}
 }

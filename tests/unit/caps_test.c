@@ -308,65 +308,75 @@ static void test_superset(void **state)
 	dmcaps_set_free(u);
 }
 
+/* Through the public accessors: what a caller outside the library sees. */
+#define D(i) dmcaps_diff_delta(diff, i)
+
 static void test_diff(void **state)
 {
 	struct dmcaps_set *have = parse("AES-256-XTS:0x1600,Adiantum:0x1000,"
 					"NEW-A:0x1000,NEW-B:0x3 dun=8");
 	struct dmcaps_set *other = parse("AES-256-XTS:0x1000,NEW-B:0x1 dun=4");
 	struct dmcaps_set *e = NULL;
-	struct dmcaps_delta *d = NULL;
-	size_t n = 99;
+	struct dmcaps_diff *diff = NULL;
+	size_t n;
 	char *text;
 
-	assert_int_equal(dmcaps_set_diff(have, other, &d, &n), 0);
+	assert_int_equal(dmcaps_set_diff(have, other, &diff), 0);
+	n = dmcaps_diff_count(diff);
 	assert_int_equal(n, 5);
-	assert_int_equal(d[0].kind, DMCAPS_DELTA_DATA_UNIT_SIZES);
-	assert_string_equal(d[0].mode, "AES-256-XTS");
-	assert_int_equal(d[0].dus_mask, 0x600);
-	assert_int_equal(d[1].kind, DMCAPS_DELTA_MODE);
-	assert_string_equal(d[1].mode, "Adiantum");
-	assert_int_equal(d[1].dus_mask, 0x1000);
-	assert_int_equal(d[2].kind, DMCAPS_DELTA_MODE);
-	assert_string_equal(d[2].mode, "NEW-A");
-	assert_int_equal(d[3].kind, DMCAPS_DELTA_DATA_UNIT_SIZES);
-	assert_string_equal(d[3].mode, "NEW-B");
-	assert_int_equal(d[3].dus_mask, 0x2);
-	assert_int_equal(d[4].kind, DMCAPS_DELTA_DUN_BYTES);
-	assert_null(d[4].mode);
-	assert_int_equal(d[4].dun_have, 8);
-	assert_int_equal(d[4].dun_other, 4);
+	assert_int_equal(dmcaps_delta_kind(D(0)), DMCAPS_DELTA_DATA_UNIT_SIZES);
+	assert_string_equal(dmcaps_delta_mode(D(0)), "AES-256-XTS");
+	assert_int_equal(dmcaps_delta_dus_mask(D(0)), 0x600);
+	assert_int_equal(dmcaps_delta_kind(D(1)), DMCAPS_DELTA_MODE);
+	assert_string_equal(dmcaps_delta_mode(D(1)), "Adiantum");
+	assert_int_equal(dmcaps_delta_dus_mask(D(1)), 0x1000);
+	assert_int_equal(dmcaps_delta_kind(D(2)), DMCAPS_DELTA_MODE);
+	assert_string_equal(dmcaps_delta_mode(D(2)), "NEW-A");
+	assert_int_equal(dmcaps_delta_kind(D(3)), DMCAPS_DELTA_DATA_UNIT_SIZES);
+	assert_string_equal(dmcaps_delta_mode(D(3)), "NEW-B");
+	assert_int_equal(dmcaps_delta_dus_mask(D(3)), 0x2);
+	assert_int_equal(dmcaps_delta_kind(D(4)), DMCAPS_DELTA_DUN_BYTES);
+	assert_null(dmcaps_delta_mode(D(4)));
+	assert_int_equal(dmcaps_delta_dun_have(D(4)), 8);
+	assert_int_equal(dmcaps_delta_dun_other(D(4)), 4);
 
-	assert_int_equal(dmcaps_delta_format(&d[0], &text), 0);
+	assert_int_equal(dmcaps_delta_format(D(0), &text), 0);
 	assert_string_equal(text, "lacks AES-256-XTS data-unit sizes 512,1024");
 	free(text);
-	assert_int_equal(dmcaps_delta_format(&d[1], &text), 0);
+	assert_int_equal(dmcaps_delta_format(D(1), &text), 0);
 	assert_string_equal(text, "lacks Adiantum");
 	free(text);
-	assert_int_equal(dmcaps_delta_format(&d[4], &text), 0);
+	assert_int_equal(dmcaps_delta_format(D(4), &text), 0);
 	assert_string_equal(text, "supports 4-byte DUNs, not 8");
 	free(text);
-	free(d);
+	dmcaps_diff_free(diff);
 
 	/* Nothing lacking the other way round but the DUN width? No: other
 	 * has nothing have lacks. */
-	assert_int_equal(dmcaps_set_diff(other, have, &d, &n), 0);
+	assert_int_equal(dmcaps_set_diff(other, have, &diff), 0);
+	n = dmcaps_diff_count(diff);
 	assert_int_equal(n, 0);
-	assert_null(d);
+	assert_null(dmcaps_diff_delta(diff, 0));
+	dmcaps_diff_free(diff);
 
 	/* Against the empty set every mode is lost, the DUN is moot. */
 	assert_int_equal(dmcaps_set_new(&e), 0);
-	assert_int_equal(dmcaps_set_diff(have, e, &d, &n), 0);
+	assert_int_equal(dmcaps_set_diff(have, e, &diff), 0);
+	n = dmcaps_diff_count(diff);
 	assert_int_equal(n, 4);
-	assert_int_equal(d[0].kind, DMCAPS_DELTA_MODE);
-	assert_int_equal(d[3].kind, DMCAPS_DELTA_MODE);
-	free(d);
-	assert_int_equal(dmcaps_set_diff(e, have, &d, &n), 0);
+	assert_int_equal(dmcaps_delta_kind(D(0)), DMCAPS_DELTA_MODE);
+	assert_int_equal(dmcaps_delta_kind(D(3)), DMCAPS_DELTA_MODE);
+	dmcaps_diff_free(diff);
+	assert_int_equal(dmcaps_set_diff(e, have, &diff), 0);
+	n = dmcaps_diff_count(diff);
 	assert_int_equal(n, 0);
+	dmcaps_diff_free(diff);
 
 	dmcaps_set_free(e);
 	dmcaps_set_free(have);
 	dmcaps_set_free(other);
 }
+#undef D
 
 static void test_equal(void **state)
 {

@@ -338,7 +338,6 @@ static void test_reply_decoded(void **state)
 static void test_evict_needs_running_system(void **state)
 {
 	struct env *e = *state;
-	struct dmcaps_key_config cfg = { "AES-256-XTS", 4096, 8 };
 	struct dmcaps_evict_result *res = NULL;
 	struct dmcaps_key *k = NULL;
 	struct dmcaps_dev *d = NULL;
@@ -347,7 +346,8 @@ static void test_evict_needs_running_system(void **state)
 	fx_disk(e->root, "nvme0n1", "259:0");
 	assert_int_equal(dmcaps_dev_lookup(e->ctx, "nvme0n1", &d), 0);
 	assert_int_equal(dmcaps_key_read_file(e->ctx, p, 64, &k), 0);
-	assert_int_equal(dmcaps_evict_key(e->ctx, d, &cfg, k, &res), -ENOTSUP);
+	assert_int_equal(dmcaps_evict_key(e->ctx, d, k, "AES-256-XTS", 4096, 8, &res),
+			 -ENOTSUP);
 	assert_null(res);
 	assert_true(fx_log_has(&e->log, "only be evicted on the running system"));
 	dmcaps_key_free(k);
