@@ -499,6 +499,10 @@ enum dmcaps_cause {
 	/* crypto_fallback: the device lacks @delta, which the table exposes
 	 * anyway; that device encrypts it in software. Not a loss. */
 	DMCAPS_CAUSE_DEVICE_FALLBACK,
+	/* Every target passes inline crypto but none maps to a device (zero,
+	 * error): no hardware below, so nothing is exposed. The target is
+	 * the table's first. */
+	DMCAPS_CAUSE_NO_DEVICE,
 };
 
 /* Why a table exposes less; owned by its prediction (its device by the

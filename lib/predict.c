@@ -346,11 +346,17 @@ DMCAPS_EXPORT int dmcaps_predict(struct dmcaps_ctx *ctx,
 		goto out;
 
 	/*
-	 * Still "everything": no target looked at a device (an empty table).
-	 * The kernel exposes nothing then: a table without devices has no
-	 * hardware behind it.
+	 * Still "everything": no target looked at a device (an empty table,
+	 * or only zero and error targets where they pass). The kernel exposes
+	 * nothing then: a table without devices has no hardware behind it;
+	 * that "none" has a reason like every other.
 	 */
 	if (dmcaps_set_is_unrestricted(running)) {
+		if (table->ntargets)
+			err = add_reason(p, DMCAPS_CAUSE_NO_DEVICE, 0,
+					 &table->targets[0], NULL, NULL);
+		if (err)
+			goto out;
 		dmcaps_set_free(running);
 		running = NULL;
 		err = dmcaps_set_new(&running);
@@ -467,6 +473,12 @@ DMCAPS_EXPORT int dmcaps_reason_format(const struct dmcaps_reason *r, char **tex
 		*text = dmcaps_strdup_printf("%s %s: encrypted in software at that device",
 					     dev_label(r->dev), delta);
 		free(delta);
+		break;
+	case DMCAPS_CAUSE_NO_DEVICE:
+		*text = dmcaps_strdup_printf("no target maps to a device (target "
+					     "%zu, %s): no inline-crypto hardware "
+					     "below", r->target_index + 1,
+					     r->target_type);
 		break;
 	default:
 		return -EINVAL;

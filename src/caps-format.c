@@ -31,12 +31,14 @@ int caps_format_text(const struct dmcaps_set *set, char **text)
 	return dmcaps_set_format(set, text);
 }
 
-const char *caps_format_slots(const struct dmcaps_set *set, char *buf,
-			      size_t sz)
+const char *caps_format_slots(const struct dmcaps_set *set, bool dm,
+			      char *buf, size_t sz)
 {
 	int slots = dmcaps_set_get_keyslots(set);
 
-	if (slots == 0)
+	/* 0 keyslots: passthrough on a DM device; on a disk, hardware that
+	 * takes the key with each request (no keyslots at all). */
+	if (slots == 0 && dm)
 		return "pass";
 	if (slots < 0)
 		return "?";

@@ -16,10 +16,11 @@ int caps_format_modes(const struct dmcaps_set *set, char **text);
 int caps_format_summary(const struct dmcaps_set *set, char **text);
 /* dmcaps_set_format()'s stable text, or "none". malloc()ed. */
 int caps_format_text(const struct dmcaps_set *set, char **text);
-/* Keyslots as SLOTS shows them: "pass" for 0 (passthrough), "?" when
- * unknown, the number otherwise. Writes into @buf. */
-const char *caps_format_slots(const struct dmcaps_set *set, char *buf,
-			      size_t sz);
+/* Keyslots as SLOTS shows them: "pass" for a DM device's 0
+ * (passthrough), "?" when unknown, the number otherwise (0 for a disk
+ * without keyslots). Writes into @buf. */
+const char *caps_format_slots(const struct dmcaps_set *set, bool dm,
+			      char *buf, size_t sz);
 
 bool caps_is_empty(const struct dmcaps_set *set);
 

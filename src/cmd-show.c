@@ -164,7 +164,8 @@ static void set_caps_columns(struct show *s, struct libscols_line *ln,
 		return;
 	snprintf(buf, sizeof(buf), "%u", dmcaps_set_get_max_dun_bytes(caps));
 	out_set(&s->out, ln, COL_DUN, buf);
-	out_set(&s->out, ln, COL_SLOTS, caps_format_slots(caps, buf, sizeof(buf)));
+	out_set(&s->out, ln, COL_SLOTS, caps_format_slots(caps,
+		dmcaps_dev_is_dm(n->dev), buf, sizeof(buf)));
 }
 
 
@@ -313,15 +314,18 @@ void show_add_targets(struct show *s, struct libscols_line *ln,
 }
 
 /* Whether a table exposes less than its devices offer together: a reason
- * that is a loss (a device's software fallback is not one). */
+ * that is a loss (a device's software fallback is not one, nor a table
+ * with no device below: nothing is offered to lose). */
 static bool drops(const struct dmcaps_prediction *pred)
 {
+	enum dmcaps_cause c;
 	size_t i;
 
-	for (i = 0; i < dmcaps_prediction_reason_count(pred); i++)
-		if (dmcaps_reason_cause(dmcaps_prediction_reason(pred, i)) !=
-		    DMCAPS_CAUSE_DEVICE_FALLBACK)
+	for (i = 0; i < dmcaps_prediction_reason_count(pred); i++) {
+		c = dmcaps_reason_cause(dmcaps_prediction_reason(pred, i));
+		if (c != DMCAPS_CAUSE_DEVICE_FALLBACK && c != DMCAPS_CAUSE_NO_DEVICE)
 			return true;
+	}
 	return false;
 }
 

@@ -40,7 +40,7 @@ static const struct colinfo infos[NCOLUMNS] = {
 	[COL_DUN]	= { "DUN", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			    "maximum DUN width in bytes" },
 	[COL_SLOTS]	= { "SLOTS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
-			    "keyslots (\"pass\": passthrough, as DM's)" },
+			    "keyslots (\"pass\": a DM device's passthrough)" },
 	[COL_PREDICTED]	= { "PREDICTED", 0.3, 0, SCOLS_JSON_STRING,
 			    "capabilities the DM live table should expose" },
 	[COL_EXPOSED]	= { "EXPOSED", 0.3, 0, SCOLS_JSON_STRING,

@@ -305,3 +305,13 @@ assert n["predicted"] == "none"
 	assert_status 0
 	assert_contains "$output" "└─lin"
 }
+
+@test "SLOTS: 'pass' only for a DM device; a disk without keyslots shows 0" {
+	root=$BATS_TEST_TMPDIR/root
+	cp -a "$PHONE" "$root"
+	echo 0 > "$root/sys/block/sda/queue/crypto/num_keyslots"
+	run --separate-stderr dmcaps show --sysroot "$root" --pairs -o NAME,SLOTS sda lin
+	assert_status 0
+	[ "$(pairs_line "$output" sda)" = 'NAME="sda" SLOTS="0"' ]
+	[ "$(pairs_line "$output" lin)" = 'NAME="lin" SLOTS="pass"' ]
+}

@@ -206,6 +206,36 @@ static void test_read_once(void **st)
 
 /* The prediction follows: a striped table over two devices intersects
  * them on a series kernel and exposes nothing on a stock one. */
+/* Only zero and error targets, where they pass (the series' markers): no
+ * device below, nothing exposed, and that "none" says why (issue 13.7). */
+static void test_predict_no_device(void **st)
+{
+	struct state *s = fixture("6.12.117\n", "zero             v1.3.0\n"
+				  "error            v1.8.0\n");
+	struct dmcaps_table *t = NULL;
+	struct dmcaps_prediction *p = NULL;
+	const struct dmcaps_reason *r;
+	char *text = NULL;
+
+	assert_int_equal(passes(s, "zero"), DMCAPS_PASSES_YES);
+	assert_int_equal(passes(s, "error"), DMCAPS_PASSES_YES);
+	assert_int_equal(dmcaps_table_parse(s->ctx, "0 8 zero\n8 8 error\n", &t), 0);
+	assert_int_equal(dmcaps_predict(s->ctx, t, &p), 0);
+	assert_true(dmcaps_set_is_empty(dmcaps_prediction_caps(p)));
+	assert_int_equal(dmcaps_prediction_reason_count(p), 1);
+	r = dmcaps_prediction_reason(p, 0);
+	assert_int_equal(dmcaps_reason_cause(r), DMCAPS_CAUSE_NO_DEVICE);
+	assert_null(dmcaps_reason_dev(r));
+	assert_null(dmcaps_reason_delta(r));
+	assert_int_equal(dmcaps_reason_format(r, &text), 0);
+	assert_string_equal(text, "no target maps to a device (target 1, zero): "
+			    "no inline-crypto hardware below");
+	free(text);
+	dmcaps_prediction_free(p);
+	dmcaps_table_free(t);
+	done(s);
+}
+
 static void test_predict_striped(void **st)
 {
 	static const char *const aes[] = { "AES-256-XTS", "0x1000", NULL };
@@ -351,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_missing_files),
 		cmocka_unit_test(test_read_once),
 		cmocka_unit_test(test_predict_striped),
+		cmocka_unit_test(test_predict_no_device),
 		cmocka_unit_test(test_release_parse),
 		cmocka_unit_test(test_sysfs_crypto_since),
 	};
