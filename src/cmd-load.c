@@ -16,6 +16,7 @@
 #include "concise.h"
 #include "dmcaps.h"
 #include "exitcodes.h"
+#include "output.h"
 
 static const char *opt_table;
 static const char *opt_concise;
@@ -67,6 +68,43 @@ static void print_state(const char *name, const struct dmcaps_load_state *st)
 }
 
 /*
+ * load --json: one document, {"load": [{...}]}, with the verdict of
+ * --check-crypto in it (a second document after check's would not be
+ * JSON); the keys are --pairs' line's, in lower case.
+ */
+static void readback_json(const char *name, const char *verdict,
+			  const char *which, const char *kernel,
+			  const char *predicted, const char *match)
+{
+	static const char *const cols[] = {
+		"DEVICE", "VERDICT", "LOADED", "KERNEL", "PREDICTED", "MATCH",
+	};
+	const char *vals[] = { name, verdict, which, kernel, predicted, match };
+	struct libscols_table *tb = scols_new_table();
+	struct libscols_line *ln = NULL;
+	size_t i;
+
+	if (tb) {
+		scols_table_enable_json(tb, 1);
+		scols_table_set_name(tb, "load");
+		for (i = 0; i < (sizeof(cols) / sizeof(cols[0])); i++)
+			if (!scols_table_new_column(tb, cols[i], 0, 0))
+				break;
+		if (i == (sizeof(cols) / sizeof(cols[0])))
+			ln = scols_table_new_line(tb, NULL);
+	}
+	if (!ln) {
+		log_err("out of memory");
+		scols_unref_table(tb);
+		return;
+	}
+	for (i = 0; i < (sizeof(cols) / sizeof(cols[0])); i++)
+		cell_set(ln, i, vals[i]);
+	scols_print_table(tb);
+	scols_unref_table(tb);
+}
+
+/*
  * After a successful load: the kernel's own answer for the table just
  * loaded (inactive, or live after --resume), read back with DM_CRYPTO_CAPS
  * and compared with the prediction @pred (NULL when there is none) by
@@ -75,7 +113,7 @@ static void print_state(const char *name, const struct dmcaps_load_state *st)
  */
 static void readback(const char *name, bool resumed,
 		     const struct dmcaps_prediction *pred,
-		     enum verdict_format fmt)
+		     const struct dmcaps_verdict *v, enum verdict_format fmt)
 {
 	enum dmcaps_table_kind kind = resumed ? DMCAPS_TABLE_LIVE :
 					       DMCAPS_TABLE_INACTIVE;
@@ -115,6 +153,10 @@ static void readback(const char *name, bool resumed,
 		match = "unavailable";
 	}
 
+	if (fmt == VERDICT_JSON)
+		readback_json(name, v ? dmcaps_verdict_kind_name(
+				      dmcaps_verdict_kind(v)) : NULL, which,
+			      ktext, ptext, match);
 	if (fmt == VERDICT_PAIRS)
 		printf("LOADED=\"%s\" KERNEL=\"%s\" PREDICTED=\"%s\" MATCH=\"%s\"\n",
 		       which, ktext ? ktext : "", ptext ? ptext : "", match);
@@ -227,7 +269,8 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 				"the device's inline-crypto capabilities (%s); "
 				"loading it, the kernel decides", name,
 				dmcaps_verdict_why_unknown(v));
-		if (fmt != VERDICT_TEXT)
+		/* --json: the load's document carries the verdict. */
+		if (fmt == VERDICT_PAIRS)
 			verdict_print(stdout, v, name, fmt);
 		else if (opts.verbose || opts.debug)
 			verdict_print(stderr, v, name, fmt);
@@ -245,8 +288,8 @@ static int load_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	lr = dmcaps_load(ctx, name, table, flags, &st);
 	if (!lr) {
 		readback(name, dmcaps_load_state_flags(st) &
-			 DMCAPS_LOAD_STATE_RESUMED, v ? dmcaps_verdict_prediction(v) : pred,
-			 fmt);
+			 DMCAPS_LOAD_STATE_RESUMED,
+			 v ? dmcaps_verdict_prediction(v) : pred, v, fmt);
 		r = 0;
 		goto out;
 	}

@@ -261,6 +261,37 @@ $((32 * SECT_PER_MB)) $((32 * SECT_PER_MB)) crypt aes-xts-plain64 $key 0 /dev/uf
 }
 
 # bats test_tags=stock
+@test "load --json: the result as one JSON document, the verdict in it with --check-crypto" {
+	local v
+	v=$(dmsetup version | sed -n 's/^Driver version:[[:space:]]*4\.\([0-9]*\)\..*/\1/p')
+	dmsetup create vol --table "0 $S64 linear /dev/plain0 0"
+	run --separate-stderr "$DMCAPS" load --json --check-crypto vol --table "0 $S64 linear /dev/ufs0 0"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# one document (check's verdict is inside it, not a second document)
+	run python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert list(d) == ["load"], d
+r = d["load"][0]
+print(r["device"], r["verdict"], r["loaded"], r["match"], r["predicted"], r["kernel"])
+' <<< "$output"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	if [ "${v:-0}" -lt 49 ]; then
+		[ "$output" = "vol expands inactive unavailable AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0 None" ]
+	else
+		[ "$output" = "vol expands inactive yes AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0 AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0" ]
+	fi
+	dmsetup clear vol
+	# without --check-crypto: no verdict
+	run --separate-stderr "$DMCAPS" load --json vol --table "0 $S64 linear /dev/ufs0 0"
+	[ "$status" -eq 0 ]
+	[ "$(python3 -c 'import json, sys; print(json.load(sys.stdin)["load"][0]["verdict"])' <<< "$output")" = None ]
+	dmsetup clear vol
+}
+
+# bats test_tags=stock
 @test "check and load: a path that is not a block device is said to be one" {
 	run --separate-stderr "$DMCAPS" check --table "0 8 zero" /dev/mapper/control
 	[ "$status" -eq 4 ]
