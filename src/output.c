@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "dmcaps.h"
 #include "output.h"
@@ -73,6 +75,55 @@ static const enum out_column inactive_columns[] = {
 	COL_NAME, COL_TYPE, COL_MAJMIN, COL_MODES, COL_PREDICTED, COL_KERNEL,
 	COL_PASSES, COL_CHANGES, COL_WHY,
 };
+
+/*
+ * Wrapping cells (WHY, CHANGES): their lines are reasons, one per '\n'. A
+ * line longer than the column is broken at its last space that fits,
+ * never inside a word. A cell asks for its longest line.
+ */
+static size_t wrap_chunksize(const struct libscols_column *cl __attribute__((unused)),
+			     const char *data, void *userdata __attribute__((unused)))
+{
+	size_t max = 0, n;
+
+	while (data && *data) {
+		n = strcspn(data, "\n");
+		if (n > max)
+			max = n;
+		data += n;
+		if (*data)
+			data++;
+	}
+	return max;
+}
+
+static char *wrap_nextchunk(const struct libscols_column *cl, char *data,
+			    void *userdata __attribute__((unused)))
+{
+	size_t width = scols_column_get_width(cl), n, cut;
+	char *sp;
+
+	if (!data || !*data)
+		return NULL;
+	n = strcspn(data, "\n");
+	if (width && n > width) {
+		/* the last space within the width, else the first after it */
+		for (cut = width; cut > 0 && data[cut] != ' '; cut--)
+			;
+		if (!cut) {
+			sp = strchr(data + width, ' ');
+			cut = sp && (size_t)(sp - data) < n ? (size_t)(sp - data) : n;
+		}
+		if (cut < n) {
+			data[cut] = '\0';
+			return data + cut + 1;
+		}
+	}
+	if (!data[n])
+		return NULL;
+	data[n] = '\0';
+	return data + n + 1;
+}
 
 static int column_by_name(const char *name, size_t len)
 {
@@ -223,10 +274,8 @@ int out_init(struct out *o, enum out_format format, bool noheadings,
 		break;
 	case OUT_LIST:
 	case OUT_TREE:
-		/* No squeezing into the terminal's width: multi-line WHY
-		 * cells and the tree do not survive libsmartcols' column
-		 * reduction; long lines are left to the terminal, as when
-		 * the output goes to a pipe. */
+		/* The terminal's width is applied by out_print(), to the
+		 * wrapping columns only. */
 		scols_table_set_termforce(o->tb, SCOLS_TERMFORCE_NEVER);
 		break;
 	}
@@ -251,9 +300,10 @@ int out_init(struct out *o, enum out_format format, bool noheadings,
 		if (format == OUT_JSON)
 			scols_column_set_json_type(cl, ci->json_type);
 		if (flags & SCOLS_FL_WRAP) {
-			/* Multi-line cells: one line per newline. */
-			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-						  scols_wrapnl_nextchunk, NULL);
+			/* Multi-line cells: one line per newline, and on a
+			 * terminal long lines broken at spaces (out_print()). */
+			scols_column_set_wrapfunc(cl, wrap_chunksize,
+						  wrap_nextchunk, NULL);
 			scols_column_set_safechars(cl, "\n");
 		}
 		o->cols[o->ids[i]] = cl;
@@ -353,8 +403,74 @@ int out_set(struct out *o, struct libscols_line *ln, enum out_column col,
 	return 0;
 }
 
+/* The terminal's width in columns; 0 when standard output is none. */
+static size_t terminal_width(void)
+{
+	struct winsize ws;
+	const char *env;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	env = getenv("COLUMNS");
+	return env ? strtoul(env, NULL, 10) : 0;
+}
+
+/* The width of the table without its wrapping columns (WHY, CHANGES), as
+ * libsmartcols lays it out. */
+static size_t width_without_wrapped(struct out *o)
+{
+	char *text = NULL;
+	size_t i, w = 0, n = 0;
+
+	for (i = 0; i < o->nids; i++)
+		if (infos[o->ids[i]].flags & SCOLS_FL_WRAP)
+			scols_column_set_flags(o->cols[o->ids[i]],
+				scols_column_get_flags(o->cols[o->ids[i]]) |
+				SCOLS_FL_HIDDEN);
+	if (!scols_print_table_to_string(o->tb, &text))
+		for (i = 0; i < o->nids; i++)
+			if (!(infos[o->ids[i]].flags & SCOLS_FL_WRAP)) {
+				w += scols_column_get_width(o->cols[o->ids[i]]);
+				n++;
+			}
+	free(text);
+	for (i = 0; i < o->nids; i++)
+		if (infos[o->ids[i]].flags & SCOLS_FL_WRAP)
+			scols_column_set_flags(o->cols[o->ids[i]],
+				scols_column_get_flags(o->cols[o->ids[i]]) &
+				~SCOLS_FL_HIDDEN);
+	return w + n;	/* a space after each */
+}
+
+/*
+ * The tree on a terminal fits its width as lsblk's does, but only by
+ * wrapping WHY and CHANGES at spaces: the other columns are short, and a
+ * tree, a MAJ:MIN or a mode list squeezed by libsmartcols' reduction
+ * would no longer read. When the other columns leave less than
+ * WRAP_MIN_WIDTH, nothing is squeezed: long lines go to the terminal as
+ * to a pipe.
+ */
+#define WRAP_MIN_WIDTH	30
+
 int out_print(struct out *o)
 {
+	size_t term, used, i;
+
+	if ((o->format == OUT_TREE || o->format == OUT_LIST) &&
+	    (term = terminal_width())) {
+		used = width_without_wrapped(o);
+		if (used && term > used && term - used >= WRAP_MIN_WIDTH) {
+			for (i = 0; i < o->nids; i++)
+				if (infos[o->ids[i]].flags & SCOLS_FL_WRAP)
+					scols_column_set_flags(o->cols[o->ids[i]],
+						scols_column_get_flags(o->cols[o->ids[i]]) |
+						SCOLS_FL_NOEXTREMES);
+			scols_table_set_termwidth(o->tb, term);
+			scols_table_set_termforce(o->tb, SCOLS_TERMFORCE_ALWAYS);
+		}
+	}
 	return scols_print_table(o->tb) ? -EIO : 0;
 }
 

@@ -315,3 +315,23 @@ assert n["predicted"] == "none"
 	[ "$(pairs_line "$output" sda)" = 'NAME="sda" SLOTS="0"' ]
 	[ "$(pairs_line "$output" lin)" = 'NAME="lin" SLOTS="pass"' ]
 }
+
+@test "on a terminal: WHY wrapped at spaces to its width; too narrow a terminal: as in a pipe" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	run --separate-stderr "$DMCAPS" show --sysroot "$PHONE"
+	assert_status 0
+	pipe=$output
+	# script(1) gives dmcaps a terminal; its size comes from COLUMNS
+	tty=$(COLUMNS=120 script -qec "'$DMCAPS' show --sysroot '$PHONE'" /dev/null | tr -d '\r')
+	echo "$tty"
+	[ "$tty" != "$pipe" ]
+	# every line within the width, every word of every reason whole
+	[ -z "$(printf '%s\n' "$tty" | awk 'length > 120')" ]
+	words=" $(printf '%s\n' "$tty" | tr -s ' ' '\n' | sort -u | tr '\n' ' ') "
+	for w in $(printf '%s\n' "$pipe" | sed -n 's/.*\(sysfs is stale: .*\)/\1/p'); do
+		[[ "$words" == *" $w "* ]] || { echo "broken word: $w"; false; }
+	done
+	# the columns before WHY leave it too little room at 80: unchanged
+	tty=$(COLUMNS=80 script -qec "'$DMCAPS' show --sysroot '$PHONE'" /dev/null | tr -d '\r')
+	[ "$tty" = "$pipe" ]
+}
