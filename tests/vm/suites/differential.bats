@@ -90,7 +90,7 @@ verdict() {
 	local out first
 	out=$("$DMCAPS" check --pairs "$1" --table "$2" 2>>"$LOG") || true
 	first=$(printf '%s\n' "$out" | head -n 1)
-	VERDICT= NEW=
+	VERDICT= NEW= CAUSE=
 	eval "$first"
 }
 
@@ -123,6 +123,7 @@ sysfs_vs() {
 @test "differential: dmcaps check agrees with the kernel on random stacks and reloads" {
 	local seed=${DMCAPS_DIFF_SEED:-20261126} want=${DMCAPS_DIFF_CASES:-120}
 	local per_world=30 cases=0 created=0 agree=0 cannot=0 stale=0 matched=0
+	local -A why=()
 	local fails=0 w i dev table rc kernel raw lowers all
 	LOG=$BATS_TEST_TMPDIR/dmcaps.log
 	RANDOM=$seed
@@ -170,7 +171,15 @@ sysfs_vs() {
 			case $VERDICT in
 			keeps | expands) [ "$kernel" = accepted ] && agree=$((agree + 1)) ;;
 			shrinks) [ "$kernel" = rejected ] && agree=$((agree + 1)) ;;
-			"cannot tell") cannot=$((cannot + 1)) ;;
+			"cannot tell")
+				cannot=$((cannot + 1))
+				# every one explained; counted per cause, the
+				# device names made generic
+				if [ -z "$CAUSE" ]; then
+					fails=$((fails + 1))
+					echo "case $cases (world $w): cannot tell without a cause"
+				fi
+				why["$(sed -E 's/\b(l0|l1|u0|d[0-9]+|p0|dm-[0-9]+)\b/DEV/g' <<< "$CAUSE")"]+=x ;;
 			esac
 			if { [[ $VERDICT == @(keeps|expands) ]] && [ "$kernel" != accepted ]; } ||
 			   { [ "$VERDICT" = shrinks ] && [ "$kernel" != rejected ]; } ||
@@ -201,6 +210,10 @@ sysfs_vs() {
 		done
 	done
 	echo "# $cases reload cases in $w worlds (+$created first tables): $agree verdicts agreed with the kernel, $cannot cannot tell; after resume $matched sets matched sysfs, $stale stale sysfs; $fails failures" >&3
+	local c
+	for c in "${!why[@]}"; do
+		echo "# cannot tell ${#why[$c]}x: $c" >&3
+	done
 	[ "$fails" -eq 0 ]
 	[ "$cases" -ge "$want" ]
 	# "cannot tell" must stay the exception

@@ -194,7 +194,10 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 
 # A slow device holds a request, and the keyslot it uses, for seconds.
 # null_blk's completion delay cannot change while the device is powered,
-# so the file system is moved onto a slow copy by a table reload.
+# so the file system is moved onto a slow copy by a table reload. The
+# eviction starts only once the read is in flight at the device (its
+# keyslot is taken before a request starts), and the delay is long enough
+# that a loaded machine cannot finish it first.
 @test "a key in use by I/O is reported busy and left programmed; evicted once idle" {
 	nb_create fast0 16 "AES-256-XTS=4096" 8 4
 	dmsetup create fs --table "0 $((16 * SECT_PER_MB)) linear /dev/fast0 0"
@@ -205,7 +208,7 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 	echo 1 > "$NULLB/slow0/memory_backed"
 	echo 4096 > "$NULLB/slow0/blocksize"
 	echo 2 > "$NULLB/slow0/irqmode"
-	echo 3000000000 > "$NULLB/slow0/completion_nsec"
+	echo 10000000000 > "$NULLB/slow0/completion_nsec"
 	# few, large requests: the copy below then takes one delay, not dozens
 	echo 4096 > "$NULLB/slow0/max_sectors"
 	echo 256 > "$NULLB/slow0/hw_queue_depth"
@@ -219,10 +222,16 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 	dmsetup reload fs --table "0 $((16 * SECT_PER_MB)) linear /dev/slow0 0"
 	dmsetup resume fs
 
-	# a direct read of the encrypted file: one request, in flight for 3 s
+	# a direct read of the encrypted file: one request, in flight for 10 s
 	dd if="$MNT/secret/data" of=/dev/null bs=64k count=1 iflag=direct status=none &
 	reader=$!
-	sleep 1
+	local r w i
+	for i in $(seq 100); do
+		read -r r w < /sys/block/slow0/inflight
+		[ "$r" -gt 0 ] && break
+		sleep 0.1
+	done
+	[ "$r" -gt 0 ] || { echo "the read never reached slow0"; wait "$reader"; false; }
 	run --separate-stderr "$DMCAPS" evict --pairs "${AES[@]}" --key-file "$INLINE_KEY" fs
 	echo "$output"; echo "$stderr"
 	wait "$reader"

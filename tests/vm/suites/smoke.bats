@@ -23,7 +23,8 @@ load ../lib/emulation
 	# (or a patched one without it) would test the wrong kernel.
 	v=$(target_version striped)
 	echo "striped $v, tier ${DMCAPS_KERNEL_TIER:-?}"
-	[ -n "$v" ]
+	v=${v#v}
+	[[ "$v" == [0-9]*.[0-9]*.[0-9]* ]]
 	case ${DMCAPS_KERNEL_TIER:-custom} in
 	patched|patched-kasan) [[ "$v" != 1.[0-6].* ]] ;;
 	stock-6.12|stock-6.1) [[ "$v" == 1.[0-6].* ]] ;;
