@@ -196,8 +196,9 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 # null_blk's completion delay cannot change while the device is powered,
 # so the file system is moved onto a slow copy by a table reload. The
 # eviction starts only once the read is in flight at the device (its
-# keyslot is taken before a request starts), and the delay is long enough
-# that a loaded machine cannot finish it first.
+# keyslot is taken before a request starts), so however loaded the machine
+# is the eviction meets the read in flight. 4 s: null_blk times a request
+# out after 5 s (set->timeout).
 @test "a key in use by I/O is reported busy and left programmed; evicted once idle" {
 	nb_create fast0 16 "AES-256-XTS=4096" 8 4
 	dmsetup create fs --table "0 $((16 * SECT_PER_MB)) linear /dev/fast0 0"
@@ -208,7 +209,7 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 	echo 1 > "$NULLB/slow0/memory_backed"
 	echo 4096 > "$NULLB/slow0/blocksize"
 	echo 2 > "$NULLB/slow0/irqmode"
-	echo 10000000000 > "$NULLB/slow0/completion_nsec"
+	echo 4000000000 > "$NULLB/slow0/completion_nsec"
 	# few, large requests: the copy below then takes one delay, not dozens
 	echo 4096 > "$NULLB/slow0/max_sectors"
 	echo 256 > "$NULLB/slow0/hw_queue_depth"
@@ -222,7 +223,7 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 	dmsetup reload fs --table "0 $((16 * SECT_PER_MB)) linear /dev/slow0 0"
 	dmsetup resume fs
 
-	# a direct read of the encrypted file: one request, in flight for 10 s
+	# a direct read of the encrypted file: one request, in flight for 4 s
 	dd if="$MNT/secret/data" of=/dev/null bs=64k count=1 iflag=direct status=none &
 	reader=$!
 	local r w i
