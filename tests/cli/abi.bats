@@ -64,7 +64,8 @@ int main(void)
 }
 C
 	export PKG_CONFIG_PATH=$pcdir PKG_CONFIG_SYSROOT_DIR=$dest
-	run "${CC:-cc}" -Wall -Werror -o "$BATS_TEST_TMPDIR/t" "$BATS_TEST_TMPDIR/t.c" \
+	# as the library was built: with the sanitizers when it has them
+	run "${CC:-cc}" ${DMCAPS_SANITIZE_CFLAGS-} -Wall -Werror -o "$BATS_TEST_TMPDIR/t" "$BATS_TEST_TMPDIR/t.c" \
 		$(pkg-config --cflags libdmcaps) $(pkg-config --libs libdmcaps)
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	libdir=$(pkg-config --variable=libdir libdmcaps)
