@@ -172,21 +172,25 @@ vcheck() {
 	assert_status 1
 }
 
-@test "check: a 100,000-line table finishes quickly" {
+@test "check: a 100,000-line table is checked" {
+	# That it is quick is counted, not timed: tests/unit/growth_test.c
+	# counts the reallocations (geometric growth). This one runs it
+	# whole, under ASan and valgrind too (one realloc per line never
+	# finished there).
 	awk 'BEGIN { for (i = 0; i < 100000; i++) printf "%d 8 linear 8:%d %d\n", i * 8, (i % 2) ? 2 : 1, i }' > "$BATS_TEST_TMPDIR/big"
-	SECONDS=0
 	run --separate-stderr dmcaps --sysroot "$PHONE" check lin "$BATS_TEST_TMPDIR/big"
-	echo "took ${SECONDS}s"
 	assert_status 0
-	[ -n "${DMCAPS_VALGRIND-}" ] || [ "$SECONDS" -lt 60 ]
 }
 
 @test "check: each device's capabilities are read once" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	[ -z "${DMCAPS_VALGRIND-}" ] || skip "not under valgrind"
-	[ -z "${DMCAPS_SANITIZED-}" ] || skip "LeakSanitizer does not work under ptrace (strace)"
 	awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%d 8 linear %s %d\n", i * 8, (i % 3 == 0) ? "8:1" : (i % 3 == 1) ? "/dev/sda2" : "179:1", i }' > "$BATS_TEST_TMPDIR/t"
-	run strace -f -e trace=openat -o "$BATS_TEST_TMPDIR/strace" "$DMCAPS" --sysroot "$PHONE" check lin "$BATS_TEST_TMPDIR/t"
+	# LeakSanitizer cannot run under a tracer (it ptraces the process
+	# itself): in a sanitized build this one run goes without leak
+	# checking; every other test runs with it.
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -e trace=openat -o "$BATS_TEST_TMPDIR/strace" "$DMCAPS" --sysroot "$PHONE" check lin "$BATS_TEST_TMPDIR/t"
 	assert_status 0
 	opens=$(grep 'queue/crypto/max_dun_bits' "$BATS_TEST_TMPDIR/strace" | grep -o 'block/[^/]*/queue' | sort | uniq -c)
 	echo "$opens"
