@@ -1,12 +1,14 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Concurrency: fscrypt inlinecrypt writes with checksums over a DM stack of
-# emulated devices (tests/vm/tools/crypto-stress, built by `make`) while
+# Concurrency: fscrypt inlinecrypt writes with checksums over a two-level
+# DM stack of emulated devices (fs, linear, over st, striped, over nb0 and
+# nb1) (tests/vm/tools/crypto-stress, built by `make`) while
 # other processes reload and resume the device (two tables that map the same
 # data differently), suspend and resume it, ask DM_CRYPTO_CAPS about its
-# live and inactive tables, evict the key the writes use (BLKCRYPTOEVICTKEY,
-# from the DM device and from the devices below) and drop the caches. At
+# live and inactive tables (each answer must hold the mode the writes use),
+# evict the key the writes use (BLKCRYPTOEVICTKEY, from either DM device
+# and from the devices below) and drop the caches. At
 # least 1,000 rounds; every file is checked after a remount with cold caches;
 # a process that makes no progress for a minute fails the run (the kernel's
 # blocked tasks go to the log), and tests/vm/run.sh fails on any kernel
@@ -50,8 +52,14 @@ teardown() {
 
 @test "5,000 rounds of fscrypt writes while the stack is reloaded, suspended, queried, evicted and dropped: every file intact" {
 	local rounds=${DMCAPS_STRESS_ROUNDS:-5000} seed=${DMCAPS_STRESS_SEED:-$RANDOM$RANDOM}
-	local d enc0 enc1
-	linear_interleaved fs nb0 nb1
+	local d enc0 enc1 i t=
+	# two levels: the reloaded device over a striped one (64 KiB chunks
+	# over nb0 and nb1); table A maps it in 1 MiB targets out of order
+	dmsetup create st --table "0 65536 striped 2 128 /dev/nb0 0 /dev/nb1 0"
+	for i in $(seq 0 31); do
+		t+="$((i * 2048)) 2048 linear /dev/mapper/st $((i * 5 % 32 * 2048))"$'\n'
+	done
+	dmsetup create fs --table "$t"
 	# table B maps the same data as table A, each 1 MiB target split in two
 	dmsetup table fs > "$WORK/table-a"
 	awk '{ h = $2 / 2; print $1, h, $3, $4, $5; print $1 + h, h, $3, $4, $5 + h }' \
@@ -62,7 +70,8 @@ teardown() {
 
 	run --separate-stderr timeout 900 "$STRESS" --dir "$MNT/secret" --dm fs \
 		--table "$WORK/table-a" --table "$WORK/table-b" \
-		--key-file "$LBLK64_KEY" --blk /dev/mapper/fs --blk /dev/nb0 --blk /dev/nb1 \
+		--key-file "$LBLK64_KEY" --blk /dev/mapper/fs --blk /dev/mapper/st \
+		--blk /dev/nb0 --blk /dev/nb1 \
 		--manifest "$WORK/manifest" --rounds "$rounds" --seed "$seed" 3>&-
 	echo "$output"
 	[ -z "$stderr" ] || echo "stderr: $stderr"
@@ -87,6 +96,7 @@ teardown() {
 	xfs_io -c add_enckey "$MNT" < "$LBLK64_MASTER"
 	run "$STRESS" --verify --dir "$MNT/secret" --manifest "$WORK/manifest"
 	echo "$output"
+	sed 's/^/# /' <<< "$output" >&3
 	[ "$status" -eq 0 ]
 	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
 	umount "$MNT"

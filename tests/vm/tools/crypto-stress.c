@@ -18,7 +18,9 @@
  * and checked. The two tables must map the same data (the suite splits the
  * same mapping differently), so a reload never changes what a read sees.
  * Each kind of work is its own process with its own control descriptor,
- * so one stuck in the kernel cannot stop the watchdog: if a process makes
+ * so one stuck in the kernel cannot stop the watchdog. Every DM_CRYPTO_CAPS
+ * answer must hold the mode the writes use (AES-256-XTS at 4096), in the
+ * live table and queue and in a loaded inactive table. If a process makes
  * no progress for --stall seconds (default 60) the run fails, naming it,
  * after asking the kernel for its blocked tasks (sysrq w) and resuming the
  * device. Prints the operations done and their outcomes by errno.
@@ -368,6 +370,42 @@ static int dm_suspend(int fd, const char *name, bool suspend)
 	return dm_call(fd, DM_DEV_SUSPEND, &io);
 }
 
+/*
+ * Does set @which (table_set or queue_set) of a DM_CRYPTO_CAPS answer in
+ * @buf hold @mode at data unit size @dus? The writes use AES-256-XTS at
+ * 4096 on every table the reloader swaps in: an answer without it, at any
+ * moment of a reload, suspend or eviction, is wrong. The answer's layout
+ * is the fuzzer's to check (ioctl-fuzz); here only what is read is
+ * bounded.
+ */
+static bool caps_has(const uint8_t *buf, bool queue, const char *mode, uint32_t dus)
+{
+	const struct dm_ioctl *io = (const void *)buf;
+	const uint8_t *a = buf + io->data_start;
+	const struct dm_crypto_caps *h = (const void *)a;
+	uint32_t len = io->data_size - io->data_start, set, m;
+	const struct dm_crypto_caps_set *s;
+	uint64_t end;
+
+	set = queue ? h->queue_set : h->table_set;
+	if (set >= h->num_sets)
+		return false;
+	for (m = 0; m < h->num_modes; m++) {
+		end = h->modes_offset + (uint64_t)(m + 1) * h->mode_size;
+		if (end > len)
+			return false;
+		if (!strncmp((const char *)a + end - h->mode_size, mode,
+			     DM_CRYPTO_MODE_NAME_LEN))
+			break;
+	}
+	end = h->sets_offset + (uint64_t)(set + 1) * h->set_size;
+	if (m == h->num_modes || end > len ||
+	    h->set_size < sizeof(*s) + 4 * (m + 1))
+		return false;
+	s = (const void *)(a + end - h->set_size);
+	return s->flags & DM_CRYPTO_SET_PRESENT && s->data_unit_sizes[m] & dus;
+}
+
 static int dm_caps(int fd, const char *name, bool inactive, uint8_t *buf, size_t size)
 {
 	struct dm_ioctl *io = (void *)buf;
@@ -480,11 +518,18 @@ static void caps(const struct config *c, struct rng *r)
 		count(OP_CAPS_LIVE, e);
 		if (e)
 			fail("DM_CRYPTO_CAPS of %s: %s", c->dm, strerror(e));
+		else if (!caps_has(buf, false, "AES-256-XTS", 4096) ||
+			 !caps_has(buf, true, "AES-256-XTS", 4096))
+			fail("DM_CRYPTO_CAPS of %s: the live table or queue without AES-256-XTS at 4096",
+			     c->dm);
 		/* the reloader's table, or none between resume and load */
 		e = dm_caps(fd, c->dm, true, buf, sizeof(buf));
 		count(OP_CAPS_INACTIVE, e);
 		if (e && e != EINVAL)
 			fail("DM_CRYPTO_CAPS of %s's inactive table: %s", c->dm, strerror(e));
+		else if (!e && !caps_has(buf, false, "AES-256-XTS", 4096))
+			fail("DM_CRYPTO_CAPS of %s's inactive table: no AES-256-XTS at 4096",
+			     c->dm);
 		e = dm_caps(fd, NULL, false, buf, sizeof(buf));
 		count(OP_CAPS_TYPES, e);
 		if (e)
