@@ -7,6 +7,11 @@
 # the heap at exit for the key's last 32 hex digits, freed chunks included.
 # The control proves the scanner sees copies where a process leaves them
 # (dmsetup table --showkeys holds the key in its stdout buffer).
+#
+# A crash of dmcaps while it holds a key writes no core, whatever the
+# core_pattern (a file, or a pipe, which RLIMIT_CORE does not bind): dmcaps
+# makes itself non-dumpable (src/dmcaps.c, no_core_dumps()). The control:
+# a shell holding the same key, crashed the same way, does dump it.
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation
@@ -24,6 +29,9 @@ setup() {
 }
 
 teardown() {
+	[ -z "${SAVED_CORE_PATTERN:-}" ] ||
+		echo "$SAVED_CORE_PATTERN" > /proc/sys/kernel/core_pattern
+	rm -rf /run/cores /run/core-pipe /run/crypt.table
 	vm_cleanup
 }
 
@@ -81,4 +89,40 @@ scan_dmcaps() {
 	scan_dmcaps load --check-crypto c /run/crypt.table
 	[ "$copies" = 0 ] || { echo "load: $copies copies ($status: $stderr)"; false; }
 	rm -f /run/crypt.table
+}
+
+# crash CMD...: CMD crashed (SIGSEGV) after reading /run/crypt.table from
+# its standard input, core limit unlimited; $output: "core dumped" or
+# "no core"; $cores: the core files written, $keys: copies of the key in them
+crash() {
+	rm -f /run/cores/*
+	run bash -c 'ulimit -c unlimited && exec "$@"' _ \
+		python3 "$TOOLS/crash-holding.py" /run/crypt.table "$@"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cores=$(find /run/cores -type f -size +0 | wc -l)
+	keys=$(cat /run/cores/* 2>/dev/null | grep -a -o -F "$NEEDLE" | wc -l)
+}
+
+@test "a crash of dmcaps holding a key writes no core, to a file or a pipe (control: a shell holding it does)" {
+	TOOLS=$DMCAPS_TOP/tests/vm/tools
+	SAVED_CORE_PATTERN=$(cat /proc/sys/kernel/core_pattern)
+	mkdir -p /run/cores
+	printf '%s\n' "$TABLE" > /run/crypt.table
+	# a pipe: the kernel dumps whatever RLIMIT_CORE says (but 1)
+	printf '#!/bin/sh\ncat > /run/cores/pipe.$1\n' > /run/core-pipe
+	chmod 755 /run/core-pipe
+	local pattern
+	for pattern in "/run/cores/file.%p" "|/run/core-pipe %p"; do
+		echo "$pattern" > /proc/sys/kernel/core_pattern
+		# control: the key in a dumpable process's core
+		crash sh -c 'read -r t && read -r u'
+		[ "$output" = "core dumped" ]
+		[ "$cores" -eq 1 ] && [ "$keys" -ge 1 ] ||
+			{ echo "$pattern, control: $cores cores, $keys keys"; false; }
+		# dmcaps reading the same table from standard input
+		crash "$DMCAPS_BUILD/libtool" --mode=execute "$DMCAPS" check newdev
+		[ "$output" = "no core" ]
+		[ "$cores" -eq 0 ] || { echo "$pattern: dmcaps left a core"; false; }
+	done
 }
