@@ -16,7 +16,9 @@
 #   3. VM tiers: for each kernel tier (patched 6.12, stock 6.12, stock 6.1,
 #      patched 6.12 with KASAN) builds (or reuses) its UML test kernel and
 #      runs the suites of tests/vm/suites that apply to it inside it;
-#      prints the kernel build and VM time of each tier.
+#      prints the kernel build and VM time of each tier,
+#   4. boot tier: initramfs images built by mkinitramfs and by dracut with
+#      dmcaps' boot check, booted by the patched kernel (tests/boot/run.sh).
 # Prints "N passed, N failed, N skipped" over all tiers last; exits non-zero
 # on any failure. DMCAPS_SKIP_VM=1 skips the VM tiers, loudly;
 # DMCAPS_TIERS="patched ..." runs the tiers named (default: patched only,
@@ -43,7 +45,7 @@ step "installing dependencies"
 if [ "${DMCAPS_SKIP_VM:-0}" = 1 ]; then
 	"$top/scripts/install-deps.sh" build fuzz deb || exit 1
 else
-	"$top/scripts/install-deps.sh" build fuzz deb vm || exit 1
+	"$top/scripts/install-deps.sh" build fuzz deb vm boot || exit 1
 fi
 
 step "building in $builddir"
@@ -211,6 +213,28 @@ else
 	step "VM tiers: time per tier"
 	printf '%-14s %7s %7s %s\n' tier kernel VM result
 	printf '%s' "$timing"
+fi
+
+# Boot tier (tests/boot/run.sh): initramfs images by mkinitramfs and by
+# dracut with dmcaps installed, booted by the patched kernel.
+if [ "${DMCAPS_SKIP_VM:-0}" != 1 ]; then
+	step "boot tier: mkinitramfs and dracut images, real boots of the patched kernel"
+	t1=$SECONDS
+	"$top/tests/boot/run.sh" --build "$builddir" | tee "$builddir/boot.log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^ok ' "$builddir/boot.log"); f=$(grep -c '^not ok ' "$builddir/boot.log")
+	pass=$((pass + p)); fail=$((fail + f))
+	if [ $rc -eq 77 ]; then
+		echo "boot tier SKIPPED: $(grep -m1 '# SKIP' "$builddir/boot.log")"
+		skip=$((skip + 1))
+	elif [ $rc -ne 0 ]; then
+		status=1
+		[ "$f" -gt 0 ] || fail=$((fail + 1))
+	fi
+	echo "boot tier: $p passed, $f failed in $((SECONDS - t1)) s"
+else
+	step "boot tier SKIPPED (DMCAPS_SKIP_VM=1): no image was booted"
+	skip=$((skip + 1))
 fi
 
 step "done"
