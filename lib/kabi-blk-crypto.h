@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The kernel ABI of BLKCRYPTOEVICTKEY (include/uapi/linux/blk-crypto.h of a
- * kernel with the dmcaps series, kernel-patches/dm-crypto 0014-0016): the one copy in
+ * kernel with the dmcaps series, kernel-patches/dm-crypto): the one copy in
  * libdmcaps. Distribution headers do not have it; when they do, theirs win.
+ * Number 140 is the first of the two (140-141) that upstream's blk-crypto.h
+ * (6.15) reserves for future blk-crypto ioctls. Presence is found by
+ * issuing it: a kernel without it answers ENOTTY.
  */
 #ifndef _DMCAPS_KABI_BLK_CRYPTO_H
 #define _DMCAPS_KABI_BLK_CRYPTO_H

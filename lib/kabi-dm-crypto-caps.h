@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * A private copy of the DM_CRYPTO_CAPS ioctl's ABI (kernel-patches/dm-crypto/0005,
- * include/uapi/linux/dm-ioctl.h, interface 4.49.0): released system headers
+ * A private copy of the DM_CRYPTO_CAPS ioctl's ABI (kernel-patches/dm-crypto,
+ * include/uapi/linux/dm-ioctl.h, interface 4.51.0): released system headers
  * lack it. The only place in the tree that knows these structures; the
  * layout is fixed by the kernel (every record 8-byte aligned, sizes given in
  * the header so that fields can be appended).
@@ -14,10 +14,21 @@
 #include <linux/dm-ioctl.h>
 #include <linux/types.h>
 
+/*
+ * The first device-mapper interface version that can have DM_CRYPTO_CAPS:
+ * upstream took 4.49 (2025-01) and 4.50 (2025-04, DM_MPATH_PROBE_PATHS),
+ * and the series takes the next one. A kernel below it lacks the ioctl; one
+ * at or above it may lack it too (the version is not proof: probe).
+ */
+#define DMCAPS_KABI_CRYPTO_CAPS_MINOR	51
+
 #ifndef DM_CRYPTO_CAPS
 
-/* The next command after DM_GET_TARGET_VERSION_CMD (17). */
-#define DMCAPS_KABI_CRYPTO_CAPS_CMD	18
+/*
+ * The next command after upstream's DM_MPATH_PROBE_PATHS_CMD (18, 4.50),
+ * which the series reserves on kernels that lack it.
+ */
+#define DMCAPS_KABI_CRYPTO_CAPS_CMD	19
 #define DM_CRYPTO_CAPS	_IOWR(DM_IOCTL, DMCAPS_KABI_CRYPTO_CAPS_CMD, struct dm_ioctl)
 
 #define DM_CRYPTO_CAPS_VERSION		1

@@ -348,17 +348,19 @@ struct dmcaps_dev *dmcaps_target_dev(const struct dmcaps_target *t,
 /* ------------------------------------------------------------------------ */
 
 /*
- * A kernel with kernel-patches/dm-crypto/0005 (device-mapper interface 4.49) reports
- * itself, through the DM_CRYPTO_CAPS ioctl, what a DM device's live or
- * inactive table exposes or would expose, per target whether it passes
- * inline crypto, and what each device under it offers. Stock kernels have
- * no such ioctl: there only the prediction is available.
+ * A kernel with the series (device-mapper interface 4.51) reports itself,
+ * through the DM_CRYPTO_CAPS ioctl, what a DM device's live or inactive
+ * table exposes or would expose, per target whether it passes inline
+ * crypto, and what each device under it offers. Stock kernels have no such
+ * ioctl: there only the prediction is available.
  *
  * 0 when the running kernel has the ioctl; -ENOTTY when it has not (found
- * out once per context); -ENOTSUP without device-mapper or with a sysroot
- * other than "/"; -EACCES/-EPERM when this process may not ask (root
- * needed). When it has the ioctl, dmcaps_target_type_passes() takes the
- * kernel's word for every target type the kernel has registered.
+ * out once per context, by probing; a kernel whose interface is older than
+ * 4.51 is not probed, so that its log gets no "unknown command");
+ * -ENOTSUP without device-mapper or with a sysroot other than "/";
+ * -EACCES/-EPERM when this process may not ask (root needed). When it has
+ * the ioctl, dmcaps_target_type_passes() takes the kernel's word for every
+ * target type the kernel has registered.
  */
 int dmcaps_kernel_caps_available(struct dmcaps_ctx *ctx);
 

@@ -108,17 +108,32 @@ target_version() {
 	dmsetup targets | awk -v t="$1" '$1 == t { print $2 }'
 }
 
-# caps_ioctl_check: for setup_file of suites that need DM_CRYPTO_CAPS
-# (interface 4.49, kernel-patches/dm-crypto/0005). Exports CC_TOOL (the independent
-# python client) and, on a kernel without the ioctl, CAPS_SKIP with the
-# reason, said on the TAP stream; setup() then skips with it.
+# caps_ioctl_present: whether this kernel has DM_CRYPTO_CAPS, found out as
+# libdmcaps does (lib/kcaps.c): a kernel whose device-mapper interface is
+# older than the series' (DMCAPS_KABI_CRYPTO_CAPS_MINOR) is not asked, since
+# its log would get "unknown command"; a newer one is probed with the
+# independent python client. Sets CAPS_DM_MINOR to the interface's minor.
+EMULATION_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+caps_ioctl_present() {
+	local min
+	min=$(sed -n 's/^#define DMCAPS_KABI_CRYPTO_CAPS_MINOR[[:space:]]*\([0-9]*\).*/\1/p' \
+		"$EMULATION_TOP/lib/kabi-dm-crypto-caps.h")
+	CAPS_DM_MINOR=$(dmsetup version |
+		sed -n 's/^Driver version:[[:space:]]*4\.\([0-9]*\)\..*/\1/p')
+	[ "${CAPS_DM_MINOR:-0}" -ge "$min" ] || return 1
+	[ "$(python3 "$EMULATION_TOP/tests/vm/tools/crypto-caps.py" --types |
+		head -n 1)" != "errno=ENOTTY" ]
+}
+
+# caps_ioctl_check: for setup_file of suites that need DM_CRYPTO_CAPS.
+# Exports CC_TOOL (the independent python client) and, on a kernel without
+# the ioctl, CAPS_SKIP with the reason, said on the TAP stream; setup() then
+# skips with it.
 caps_ioctl_check() {
-	local v
-	export CC_TOOL="$BATS_TEST_DIRNAME/../tools/crypto-caps.py"
-	v=$(dmsetup version | sed -n 's/^Driver version:[[:space:]]*4\.\([0-9]*\)\..*/\1/p')
-	if [ "${v:-0}" -lt 49 ]; then
-		echo "# DM interface 4.${v:-?}: no DM_CRYPTO_CAPS in this kernel, skipping" >&3
-		export CAPS_SKIP="kernel without DM_CRYPTO_CAPS (DM interface 4.${v:-?} < 4.49)"
+	export CC_TOOL="$EMULATION_TOP/tests/vm/tools/crypto-caps.py"
+	if ! caps_ioctl_present; then
+		echo "# DM interface 4.${CAPS_DM_MINOR:-?}: no DM_CRYPTO_CAPS in this kernel, skipping" >&3
+		export CAPS_SKIP="kernel without DM_CRYPTO_CAPS (DM interface 4.${CAPS_DM_MINOR:-?})"
 	fi
 }
 

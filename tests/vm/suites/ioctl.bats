@@ -1,9 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# device-mapper's DM_CRYPTO_CAPS ioctl (DM interface 4.49; the patch is on
-# the kernel cache's "ioctl" branch, not yet in kernel-patches/series)
-# against the conformance scenarios, through a raw client
+# device-mapper's DM_CRYPTO_CAPS ioctl (DM interface 4.51, command 19;
+# kernel-patches/dm-crypto) against the conformance scenarios, through a raw client
 # (tests/vm/tools/crypto-caps.py), so that the kernel's own answer is
 # tested. Its sets are compared with sysfs (crypto_sysfs) wherever the
 # kernel exposes them. Skipped, saying so, on a kernel without the ioctl.

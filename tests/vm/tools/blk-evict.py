@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# A raw client of the block layer's BLKCRYPTOEVICTKEY ioctl (kernel-patches
-# 0017, Documentation/block/inline-encryption.rst) for the VM suites: no
+# A raw client of the block layer's BLKCRYPTOEVICTKEY ioctl (kernel-patches/
+# dm-crypto, Documentation/block/inline-encryption.rst) for the VM suites: no
 # libdmcaps, so that the suites test the kernel's answer itself.
 #
 #   blk-evict.py DEVICE --mode M --data-unit-size N --dun-bytes B
@@ -38,6 +38,8 @@ import struct
 import sys
 import time
 
+from kabi import BLKCRYPTOEVICTKEY_NR
+
 ARG = struct.Struct("<II32sIIQIiQIIIIII4Q")
 ARG_SIZE = ARG.size
 FAILURE = struct.Struct("<IIiI")
@@ -50,7 +52,7 @@ UNMAPPED = 8  # an address no process has mapped (below mmap_min_addr)
 
 
 def ioc_evict(size=ARG_SIZE):
-    return (3 << 30) | (size << 16) | (0x12 << 8) | 140
+    return (3 << 30) | (size << 16) | (0x12 << 8) | BLKCRYPTOEVICTKEY_NR
 
 
 def errname(e):

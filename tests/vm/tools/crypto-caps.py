@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# A raw client of device-mapper's DM_CRYPTO_CAPS ioctl (patch 0007)
+# A raw client of device-mapper's DM_CRYPTO_CAPS ioctl (kernel-patches/dm-crypto)
 # for the VM suites: no libdevmapper, no libdmcaps, so that the suites test
 # the kernel's answer itself.
 #
@@ -32,8 +32,9 @@ import random
 import struct
 import sys
 
+from kabi import DM_CRYPTO_CAPS_CMD, DM_CRYPTO_CAPS_MINOR
+
 DM_IOCTL = 0xfd
-DM_CRYPTO_CAPS_CMD = 18
 DM_IOCTL_SIZE = 312
 DM_NAME_LEN = 128
 DM_UUID_LEN = 129
@@ -233,7 +234,8 @@ def fuzz(ctl, args):
     names = [b"", args.device.encode() if args.device else b"", b"nosuchdevice"]
     errs = {}
     for _ in range(args.fuzz):
-        version = rnd.choice([(4, 0, 0), (4, 49, 0), (4, 50, 0), (5, 0, 0), (0, 0, 0),
+        version = rnd.choice([(4, 0, 0), (4, DM_CRYPTO_CAPS_MINOR, 0),
+                              (4, DM_CRYPTO_CAPS_MINOR + 1, 0), (5, 0, 0), (0, 0, 0),
                               (4, 0xffffffff, 0),
                               (rnd.getrandbits(32), rnd.getrandbits(32), rnd.getrandbits(32))])
         data_size = rnd.choice([0, 1, 100, 311, 312, 313, 400, 407, 408, 409, 1024,
