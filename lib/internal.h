@@ -198,6 +198,9 @@ struct dmcaps_ctx {
 	/* Tests: the largest answer accepted (0: KCAPS_MAX_SIZE), so that a
 	 * fuzzer's retries do not allocate 256 MiB each. */
 	size_t kcaps_max_size;
+	/* Unit tests: replaces DM_VERSION (NULL: the real one, or with
+	 * kcaps_call set, the series' interface version). */
+	int (*kversion_call)(struct dmcaps_ctx *ctx, uint32_t version[3]);
 };
 
 /* The longest message the log callback gets, in bytes. */

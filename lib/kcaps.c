@@ -4,11 +4,18 @@
  * Documentation/admin-guide/device-mapper/dm-crypto-caps.rst), issued raw on
  * /dev/mapper/control since libdevmapper's command table is fixed.
  *
- * Whether the kernel has it is found out once per context, by the target
- * type query (no device): a kernel without the command fails it with ENOTTY
- * (or, on kernels that say so for unknown commands, EINVAL, which that query
- * cannot otherwise get). The answer is remembered, and so is a refusal for
- * lack of privilege: neither is asked again.
+ * Whether the kernel has it is found out once per context, by probing, in
+ * a way that leaves the kernel log of a kernel without it untouched: such a
+ * kernel logs every unknown command ("dm_ctl_ioctl: unknown command"), so
+ * DM_VERSION, which no kernel logs, is asked first, and a kernel whose
+ * interface is older than the series' (4.51) is taken to lack the ioctl
+ * without being asked. Otherwise the target type query (no device) is the
+ * probe: a kernel without the command fails it with ENOTTY (or, on kernels
+ * that say so for unknown commands, EINVAL, which that query cannot
+ * otherwise get). The version alone is not proof: a backport may report
+ * another version, another kernel may reach 4.51 without the series (its
+ * log then gets that one line per context). The answer is remembered, and
+ * so is a refusal for lack of privilege: neither is asked again.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -61,13 +68,68 @@ static dev_t dev_decode(uint64_t d)
 }
 
 /* The real transport: the context's control node, opened once. */
-static int kcaps_ioctl(struct dmcaps_ctx *ctx, struct dm_ioctl *dmi)
+static int control_ioctl(struct dmcaps_ctx *ctx, unsigned long req,
+			 struct dm_ioctl *dmi)
 {
 	int fd = dmcaps_control_fd(ctx);
 
 	if (fd < 0)
 		return fd;
-	return ioctl(fd, DM_CRYPTO_CAPS, dmi) < 0 ? -errno : 0;
+	return ioctl(fd, req, dmi) < 0 ? -errno : 0;
+}
+
+static int kcaps_ioctl(struct dmcaps_ctx *ctx, struct dm_ioctl *dmi)
+{
+	return control_ioctl(ctx, DM_CRYPTO_CAPS, dmi);
+}
+
+/* The kernel's device-mapper interface version (DM_VERSION, never logged). */
+static int kcaps_dm_version(struct dmcaps_ctx *ctx, uint32_t v[3])
+{
+	struct dm_ioctl dmi = {
+		/* 4.0.0: any 4.x kernel accepts it and writes its own */
+		.version = { DM_VERSION_MAJOR },
+		.data_size = sizeof(dmi),
+		.data_start = sizeof(dmi),
+	};
+	int r;
+
+	if (ctx->kversion_call)
+		return ctx->kversion_call(ctx, v);
+	if (ctx->kcaps_call) {
+		/* A test that fakes only DM_CRYPTO_CAPS: the series' kernel. */
+		v[0] = DM_VERSION_MAJOR;
+		v[1] = DMCAPS_KABI_CRYPTO_CAPS_MINOR;
+		v[2] = 0;
+		return 0;
+	}
+	if (!ctx->running_system)
+		return -ENOTSUP;
+	r = control_ioctl(ctx, DM_VERSION, &dmi);
+	if (!r)
+		memcpy(v, dmi.version, sizeof(dmi.version));
+	return r;
+}
+
+/*
+ * 0 when the kernel's interface is recent enough to have DM_CRYPTO_CAPS
+ * (then probe it), -ENOTTY when it is older: such a kernel is not asked.
+ */
+static int kcaps_version_gate(struct dmcaps_ctx *ctx)
+{
+	uint32_t v[3] = { 0 };
+	int r;
+
+	r = kcaps_dm_version(ctx, v);
+	if (r)
+		return r;
+	if (v[0] == DM_VERSION_MAJOR && v[1] >= DMCAPS_KABI_CRYPTO_CAPS_MINOR)
+		return 0;
+	log_verbose(ctx, "this kernel has no DM_CRYPTO_CAPS ioctl (device-mapper "
+		    "interface %u.%u.%u, older than %u.%u): capabilities are "
+		    "predicted, not read back", v[0], v[1], v[2],
+		    DM_VERSION_MAJOR, DMCAPS_KABI_CRYPTO_CAPS_MINOR);
+	return -ENOTTY;
 }
 
 /*
@@ -216,7 +278,11 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_available(struct dmcaps_ctx *ctx)
 	if (ctx->kcaps_probed)
 		return ctx->kcaps_err;
 
-	r = kcaps_call(ctx, 0, false, &dmi, &size);
+	r = kcaps_version_gate(ctx);
+	if (r == -ENOTTY)
+		goto remember;
+	if (!r)
+		r = kcaps_call(ctx, 0, false, &dmi, &size);
 	if (!r) {
 		h = answer(ctx, dmi, size, true);
 		r = h ? types_store(ctx, h) : -EBADMSG;
@@ -229,8 +295,7 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_available(struct dmcaps_ctx *ctx)
 		break;
 	case -ENOTTY:
 	case -EINVAL:
-		log_verbose(ctx, "this kernel has no DM_CRYPTO_CAPS ioctl "
-			    "(device-mapper interface older than 4.49): "
+		log_verbose(ctx, "this kernel has no DM_CRYPTO_CAPS ioctl: "
 			    "capabilities are predicted, not read back");
 		r = -ENOTTY;
 		break;
@@ -245,6 +310,7 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_available(struct dmcaps_ctx *ctx)
 			    strerror(-r));
 		break;
 	}
+remember:
 	ctx->kcaps_probed = true;
 	ctx->kcaps_err = r;
 	return r;

@@ -41,6 +41,9 @@ static struct fake {
 	int dev_calls;
 	uint32_t last_flags;
 	uint64_t last_dev;
+	uint32_t version[3];	/* DM_VERSION's answer, with fake_version */
+	int version_err;	/* DM_VERSION fails with it when set */
+	int version_calls;
 } fk;
 
 struct state {
@@ -208,6 +211,15 @@ static int fake_call(struct dmcaps_ctx *ctx, struct dm_ioctl *dmi)
 	return 0;
 }
 
+static int fake_version(struct dmcaps_ctx *ctx, uint32_t version[3])
+{
+	fk.version_calls++;
+	if (fk.version_err)
+		return fk.version_err;
+	memcpy(version, fk.version, sizeof(fk.version));
+	return 0;
+}
+
 static int setup(void **st)
 {
 	struct state *s = calloc(1, sizeof(*s));
@@ -287,6 +299,66 @@ static void test_no_ioctl_einval(void **st)
 	assert_int_equal(dmcaps_target_type_passes(s->ctx, "crypt"),
 			 DMCAPS_PASSES_NO);
 	assert_int_equal(fk.calls, 1);
+}
+
+/*
+ * Kernels whose device-mapper interface predates the series' (stock 6.1 at
+ * 4.47, stock 6.12 at 4.48, upstream at 4.50, a 5.x) are never sent the
+ * command: their kernel log would get "unknown command" for it.
+ */
+static void test_old_interface_not_probed(void **st)
+{
+	static const uint32_t versions[][3] = {
+		{ 4, 47, 0 }, { 4, 48, 0 }, { 4, 50, 0 }, { 5, 60, 0 }, { 3, 99, 0 },
+	};
+	struct state *s = *st;
+	size_t i;
+
+	s->ctx->kversion_call = fake_version;
+	for (i = 0; i < ARRAY_SIZE(versions); i++) {
+		memcpy(fk.version, versions[i], sizeof(fk.version));
+		dmcaps_kcaps_free_ctx(s->ctx);
+		assert_int_equal(dmcaps_kernel_caps_available(s->ctx), -ENOTTY);
+		assert_int_equal(dmcaps_kernel_caps_available(s->ctx), -ENOTTY);
+		assert_int_equal(fk.version_calls, (int)i + 1);
+	}
+	assert_int_equal(fk.calls, 0);
+	assert_true(fx_log_has(&s->log, "device-mapper interface 4.48.0, older than 4.51"));
+	/* the table decides */
+	assert_int_equal(dmcaps_target_type_passes(s->ctx, "striped"),
+			 DMCAPS_PASSES_NO);
+}
+
+/* 4.51 or later: the version is not proof, the ioctl is probed. */
+static void test_new_interface_probed(void **st)
+{
+	struct state *s = *st;
+
+	s->ctx->kversion_call = fake_version;
+	fk.version[0] = 4;
+	fk.version[1] = 52;
+	fk.err = -ENOTTY;
+	assert_int_equal(dmcaps_kernel_caps_available(s->ctx), -ENOTTY);
+	assert_int_equal(fk.calls, 1);
+	dmcaps_kcaps_free_ctx(s->ctx);
+	fk.version[1] = 51;
+	fk.err = 0;
+	assert_int_equal(dmcaps_kernel_caps_available(s->ctx), 0);
+	assert_int_equal(fk.probe_calls, 2);
+	assert_int_equal(fk.version_calls, 2);
+}
+
+/* DM_VERSION refused (not root): remembered, nothing else is asked. */
+static void test_version_refused(void **st)
+{
+	struct state *s = *st;
+
+	s->ctx->kversion_call = fake_version;
+	fk.version_err = -EACCES;
+	assert_int_equal(dmcaps_kernel_caps_available(s->ctx), -EACCES);
+	assert_int_equal(dmcaps_kernel_caps_available(s->ctx), -EACCES);
+	assert_int_equal(fk.version_calls, 1);
+	assert_int_equal(fk.calls, 0);
 }
 
 /* Not root: remembered too, one attempt. */
@@ -543,6 +615,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_no_ioctl_enotty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_ioctl_einval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_interface_not_probed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_interface_probed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eacces_remembered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysroot_not_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_types_override, setup, teardown),
