@@ -137,6 +137,21 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 
 	for (i = 0; i < ndevs; i++) {
 		err = dmcaps_dev_resolve(ctx, devs[i], &dev);
+		if (err == -ENODEV && !line) {
+			/*
+			 * The kernel's own table names a device that is no
+			 * longer there: it was removed (unplugged, powered
+			 * off) while the table held it. DM keeps it until the
+			 * table is replaced, and the DM device keeps the
+			 * capabilities it had: nothing recomputes them.
+			 */
+			log_err(ctx, "target %u: device %s of the %s target was "
+				"removed while in the live table; the device "
+				"keeps the capabilities it had until a new table "
+				"is loaded", where, devs[i], type);
+			err = -ESTALE;
+			goto out;
+		}
 		if (err) {
 			log_err(ctx, "%s %u: device %s of the %s target %s",
 				where_kind(line), where, devs[i], type,

@@ -347,6 +347,12 @@ static bool why_no_table(struct show *s, struct stack_node *n,
 	case -ENODATA:
 		cell_add(s, why, "no live table");
 		break;
+	case -ESTALE:
+		/* The library named the device and said what it means. */
+		cell_add(s, why, "a device under it was removed: capabilities "
+			 "are those from before, until a new table is loaded");
+		fail(s, r);
+		break;
 	case -EACCES:
 	case -EPERM:
 		/* The library says it, once. */

@@ -120,6 +120,9 @@ static const struct errno_exit {
 	/* a kernel older than 5.18: no queue/crypto in sysfs (release.c) */
 	{ EXIT_CTX_SYSTEM, ENOSYS, EXIT_DMCAPS_CANNOT_TELL,
 	  "this kernel shows no inline-encryption capabilities (Linux < 5.18)" },
+	/* a device removed while in a live table (lib/table.c) */
+	{ EXIT_CTX_SYSTEM, ESTALE, EXIT_DMCAPS_CANNOT_TELL,
+	  "a device under it was removed" },
 	{ EXIT_CTX_SYSTEM, EBADMSG, EXIT_DMCAPS_FAILURE, "malformed value" },
 	{ EXIT_CTX_SYSTEM, ENODATA, EXIT_DMCAPS_FAILURE, "no such table" },
 	{ EXIT_CTX_SYSTEM, EFBIG, EXIT_DMCAPS_FAILURE, "too large" },

@@ -239,3 +239,33 @@ $((64 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
 	[ "$status" -eq 0 ]
 	grep -qx 'lower dm AES-256-XTS(4096)\\x20Adiantum(4096)' <<< "$output"
 }
+
+@test "a device hot removed from under a DM device: named, its meaning said, exit 12" {
+	local k
+	dmsetup create hr --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
+	k=$(dm_kname hr)
+	[ "$(crypto_sysfs "$k" | sed 's/ slots=.*//')" = "$(crypto_sysfs ufs0 | sed 's/ slots=.*//')" ]
+	# power ufs0 off: the disk goes, the live table still holds it
+	echo 0 > "$NULLB/ufs0/power"
+	[ ! -e /dev/ufs0 ]
+	[ "$(dmsetup table hr | awk '{ print $4 }')" != "" ]
+	run --separate-stderr "$DMCAPS" show --pairs -o NAME,TYPE,EXPOSED,WHY hr
+	echo "$output"
+	echo "stderr: $stderr"
+	[ "$status" -eq 12 ]
+	pairs hr
+	[ "$TYPE" = dm ]
+	# the queue still exposes the set it had, and show says why
+	[ "$EXPOSED" = "AES-256-XTS:0x1000,Adiantum:0x1000 dun=8 keyslots=0" ]
+	[[ "$WHY" == "a device under it was removed: capabilities are those from before, until a new table is loaded" ]]
+	[[ "$stderr" == *"target 1: device "*" of the linear target was removed while in the live table"* ]]
+	# a new table without it (onto a device with the same set: DM
+	# refuses to shrink): the usual answer again
+	nb_create ufs1 64 "AES-256-XTS=4096 Adiantum=4096" 8 16
+	dmsetup suspend hr
+	dmsetup load hr --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs1 0"
+	dmsetup resume hr
+	run --separate-stderr "$DMCAPS" show --pairs -o NAME,WHY hr
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
