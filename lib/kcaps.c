@@ -416,10 +416,9 @@ static int kc_decode(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h,
 	return 0;
 }
 
-DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
-					  struct dmcaps_dev *dev,
-					  enum dmcaps_table_kind kind,
-					  struct dmcaps_kernel_caps **kcaps)
+static int kcaps_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
+		      enum dmcaps_table_kind kind,
+		      struct dmcaps_kernel_caps **kcaps)
 {
 	struct dmcaps_kernel_caps *kc;
 	const struct dm_crypto_caps *h;
@@ -496,6 +495,33 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 }
 
 /*
+ * A live table's failure is remembered per device, said once: the library
+ * asks for itself first (dmcaps_dev_caps(), a verdict's queue) and falls
+ * back to sysfs, and a caller asking again hears the same error without a
+ * second message.
+ */
+DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
+					  struct dmcaps_dev *dev,
+					  enum dmcaps_table_kind kind,
+					  struct dmcaps_kernel_caps **kcaps)
+{
+	int r;
+
+	if (kcaps)
+		*kcaps = NULL;
+	if (ctx && dev && kind == DMCAPS_TABLE_LIVE && dev->kcaps_live_read &&
+	    dev->kcaps_live_err)
+		return dev->kcaps_live_err;
+	r = kcaps_read(ctx, dev, kind, kcaps);
+	if (ctx && dev && kind == DMCAPS_TABLE_LIVE && r != -ENOMEM &&
+	    r != -EINVAL) {
+		dev->kcaps_live_read = true;
+		dev->kcaps_live_err = r;
+	}
+	return r;
+}
+
+/*
  * Where the kernel has DM_CRYPTO_CAPS, a DM device's capabilities are what
  * its live table's answer says of its queue, and that answer carries the
  * set of every device below it too: dmcaps show then asks the kernel once
@@ -503,24 +529,18 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
  * it (six files and a directory each). On the series' kernels sysfs shows
  * the same profiles (kernel-patches 0003/0004 keep it current). Without
  * the ioctl, without privilege or on any failure, the caller reads sysfs
- * as on a stock kernel; a failure is not remembered here, so that the
- * caller asking dmcaps_kernel_caps_read() itself hears about it.
+ * as on a stock kernel; dmcaps_kernel_caps_read() has said why, once.
  */
 int dmcaps_kcaps_fill_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev)
 {
 	struct dmcaps_kernel_caps *kc = NULL;
-	dmcaps_log_fn fn = ctx->log_fn;
 	struct dmcaps_dev *below;
 	size_t i;
 	int r;
 
 	if (!dev->dm_name || (!ctx->running_system && !ctx->kcaps_call))
 		return -ENOTSUP;
-	ctx->log_fn = NULL;
-	r = dmcaps_kernel_caps_available(ctx);
-	if (!r)
-		r = dmcaps_kernel_caps_read(ctx, dev, DMCAPS_TABLE_LIVE, &kc);
-	ctx->log_fn = fn;
+	r = dmcaps_kernel_caps_read(ctx, dev, DMCAPS_TABLE_LIVE, &kc);
 	if (r)
 		return r;
 	r = 0;

@@ -288,13 +288,11 @@ static int kernel_queue_caps(struct dmcaps_ctx *ctx, struct dmcaps_verdict *v)
 {
 	struct dmcaps_kernel_caps *kc = NULL;
 	struct dmcaps_set *q = NULL;
-	dmcaps_log_fn fn = ctx->log_fn;
 	int err;
 
-	/* Its absence is no error here: sysfs and the live table remain. */
-	ctx->log_fn = NULL;
+	/* Its absence is no error here: sysfs and the live table remain
+	 * (the kernel's absence is a verbose message, said once). */
 	err = dmcaps_kernel_caps_read(ctx, v->dev, DMCAPS_TABLE_LIVE, &kc);
-	ctx->log_fn = fn;
 	if (err == -ENOMEM)
 		return err;
 	if (err)
