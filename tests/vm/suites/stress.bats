@@ -14,7 +14,9 @@
 # blocked tasks go to the log), and tests/vm/run.sh fails on any kernel
 # report. DMCAPS_STRESS_ROUNDS and DMCAPS_STRESS_SEED in the environment of
 # tests/vm/run.sh change the rounds and replay a seed. Needs the series:
-# the patched tier only (no tier tag).
+# the patched tier, and the patched-kasan tier (KASAN checks every access
+# the eviction, reload and query paths make while the writes run).
+# bats file_tags=kasan
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation
