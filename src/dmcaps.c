@@ -108,6 +108,8 @@ static void emit(int level, const char *msg)
 }
 
 static void vlog(int level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void vlog(int level, const char *fmt, va_list ap)
 {
 	char *msg = NULL;
 
