@@ -24,6 +24,17 @@ nb_create() {
 	[ -b "/dev/$name" ]
 }
 
+# emu_modes: the blk-crypto modes this kernel's emulation takes (6.1 has no
+# SM4-XTS), asked of null_blk itself on a device never powered on.
+emu_modes() {
+	local m d=$NULLB/dmcaps-probe-$$
+	mkdir "$d" || return 1
+	for m in AES-256-XTS AES-128-CBC-ESSIV Adiantum SM4-XTS; do
+		echo "$m=4096" 2>/dev/null > "$d/crypto_modes" && echo "$m"
+	done
+	rmdir "$d"
+}
+
 # nb_counter NAME COUNTER: one of keyslot_programs, keyslot_evictions,
 # data_units_encrypted, data_units_decrypted, keys_programmed
 nb_counter() {

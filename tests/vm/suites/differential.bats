@@ -49,7 +49,7 @@ rnd() {	# rnd N: 0..N-1
 
 # A random capability set for nb_create: "MODE=SIZES ..." (1..3 modes)
 random_modes() {
-	local modes=(AES-256-XTS Adiantum AES-128-CBC-ESSIV SM4-XTS) out= m s sizes
+	local modes=($EMU_MODES) out= m s sizes
 	for m in "${modes[@]}"; do
 		[ "$(rnd 2)" = 0 ] && continue
 		sizes=
@@ -126,6 +126,9 @@ sysfs_vs() {
 	local -A why=()
 	local fails=0 w i dev table rc kernel raw lowers all
 	LOG=$BATS_TEST_TMPDIR/dmcaps.log
+	EMU_MODES=$(emu_modes)
+	echo "# modes: $EMU_MODES" >&3
+	[[ "$EMU_MODES" == *AES-256-XTS* ]]
 	RANDOM=$seed
 	echo "# seed $seed, $want reload cases" >&3
 
