@@ -22,8 +22,8 @@
 # Prints "N passed, N failed, N skipped" over all tiers last; exits non-zero
 # on any failure. DMCAPS_SKIP_HARDENING=1 skips step 2b, DMCAPS_SKIP_VM=1
 # the VM tiers, loudly;
-# DMCAPS_TIERS="patched ..." runs the tiers named (default: patched only,
-# the one verified so far; the others are reported as skipped).
+# DMCAPS_TIERS="patched ..." runs the tiers named (default: patched,
+# stock-6.12 and stock-6.1; patched-kasan only when named).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -181,19 +181,18 @@ if [ "${DMCAPS_SKIP_VM:-0}" = 1 ]; then
 	step "VM tiers SKIPPED (DMCAPS_SKIP_VM=1): the real-kernel tests did not run"
 	skip=$((skip + 1))
 else
-	# Every kernel tier (tests/vm/build-kernel.sh): the patched kernel,
-	# the stock kernels users run, and the patched kernel with KASAN.
-	# DMCAPS_TIERS picks some (a developer's shortcut; CI runs them all).
-	# Only the patched tier is verified green so far: the stock-6.12,
-	# stock-6.1 and patched-kasan kernels were added in session 3 but none
-	# of them has been built and booted through its suites yet (NOTES.md).
-	# Until one has, it runs only when asked for by DMCAPS_TIERS.
+	# Every kernel tier (tests/vm/build-kernel.sh): the patched kernel and
+	# the stock kernels users run (6.12 and Debian 12's 6.1, each with only
+	# the test infrastructure). DMCAPS_TIERS picks some (a developer's
+	# shortcut). patched-kasan runs only when named there: its build and
+	# run time do not fit the CI budget beside the others (NOTES.md).
 	timing=
+	default_tiers="patched stock-6.12 stock-6.1"
 	if [ -z "${DMCAPS_TIERS:-}" ]; then
-		step "VM tiers stock-6.12, stock-6.1, patched-kasan NOT RUN: not yet verified (DMCAPS_TIERS=\"patched stock-6.12 stock-6.1 patched-kasan\" runs them)"
-		skip=$((skip + 3))
+		step "VM tier patched-kasan NOT RUN: only when asked for (DMCAPS_TIERS=\"$default_tiers patched-kasan\")"
+		skip=$((skip + 1))
 	fi
-	for tier in ${DMCAPS_TIERS:-patched}; do
+	for tier in ${DMCAPS_TIERS:-$default_tiers}; do
 		step "VM tier $tier: building its kernel"
 		t1=$SECONDS
 		kernel=$("$top/tests/vm/build-kernel.sh" --tier "$tier" | tail -n 1)
