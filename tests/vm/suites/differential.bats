@@ -126,7 +126,7 @@ sysfs_vs() {
 	local -A why=()
 	local fails=0 w i dev table rc kernel raw lowers all
 	LOG=$BATS_TEST_TMPDIR/dmcaps.log
-	EMU_MODES=$(emu_modes)
+	EMU_MODES=$(emu_modes | tr "\n" " ")
 	echo "# modes: $EMU_MODES" >&3
 	[[ "$EMU_MODES" == *AES-256-XTS* ]]
 	RANDOM=$seed
