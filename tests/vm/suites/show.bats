@@ -269,3 +269,23 @@ $((64 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+# A kernel without the series logs every DM ioctl command it does not know
+# ("dm_ctl_ioctl: unknown command"); dmcaps must find out that the
+# series is missing without one (check promises to touch nothing).
+# bats test_tags=no-series
+@test "a stock kernel's log gets no line from show, check or load --check-crypto" {
+	dmsetup create quiet --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
+	mark_log
+	run --separate-stderr "$DMCAPS" show
+	[ "$status" -eq 0 ]
+	run --separate-stderr "$DMCAPS" show --inactive quiet
+	run --separate-stderr "$DMCAPS" check quiet --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
+	[ "$status" -eq 0 ]
+	run --separate-stderr "$DMCAPS" load --check-crypto quiet --table "0 $((64 * SECT_PER_MB)) zero"
+	[ "$status" -eq 11 ]
+	run log_since_mark
+	echo "$output"
+	[[ "$output" != *"unknown command"* ]]
+	[[ "$output" != *device-mapper* ]]
+}
