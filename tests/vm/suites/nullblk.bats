@@ -13,6 +13,8 @@
 # checks the port.
 # bats file_tags=stock-61
 
+load ../lib/emulation	# emu_modes, not
+
 NULLB=/sys/kernel/config/nullb
 KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 MARKER="nullblk-crypto-plaintext-marker-5b1f0c2e"
@@ -119,14 +121,6 @@ expected_marker() {
 drop_caches() {
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
-}
-
-not() {
-	if "$@"; then
-		echo "expected to fail: $*" >&2
-		return 1
-	fi
-	return 0
 }
 
 setup() {
