@@ -137,13 +137,14 @@ int dmcaps_table_add_target(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 
 	for (i = 0; i < ndevs; i++) {
 		err = dmcaps_dev_resolve(ctx, devs[i], &dev);
-		if (err == -ENODEV && !line) {
+		if ((err == -ENODEV || err == -ENOENT || err == -ENXIO) && !line) {
 			/*
 			 * The kernel's own table names a device that is no
 			 * longer there: it was removed (unplugged, powered
 			 * off) while the table held it. DM keeps it until the
 			 * table is replaced, and the DM device keeps the
-			 * capabilities it had: nothing recomputes them.
+			 * capabilities it had: nothing recomputes them. (6.1
+			 * leaves part of such a disk in sysfs: ENOENT.)
 			 */
 			log_err(ctx, "target %u: device %s of the %s target was "
 				"removed while in the live table; the device "
