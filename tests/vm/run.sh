@@ -152,9 +152,35 @@ fi
 
 # Kernel health: any of these in the console log fails the run.
 bad='(BUG:|WARNING:|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|UBSAN:|KASAN:|kernel BUG|hung_task|INFO: task .* blocked)'
-if grep -Eq "$bad" "$log"; then
+health=$log
+# One known report of a kernel we do not patch, no other: in Debian's 6.1
+# User-Mode Linux, arch/um/kernel/tlb.c:force_flush_all() walks a new
+# process's maple tree at fork without the RCU read lock (lib/maple_tree.c's
+# rcu_dereference_check() under PROVE_RCU, "suspicious RCU usage"): in the
+# first processes the guest starts, before any suite, in code no test
+# exercises. Only that report, only on stock-6.1, is
+# left out of the check (said so below), the whole report through its
+# call trace; any other report still fails the run.
+if [ "$tier" = stock-6.1 ]; then
+	health=$results/console.checked
+	awk '
+	     function flush() { for (i = 1; i <= n; i++) print buf[i]; n = 0 }
+	     skip == 1 && /Call Trace:/ { skip = 2; next }
+	     skip == 2 && /\[<[0-9a-f]+>\]/ { next }
+	     skip == 2 { skip = 0 }
+	     skip == 1 { next }
+	     /WARNING: suspicious RCU usage/ { flush(); buf[++n] = $0; next }
+	     n && n < 4 && /lib\/maple_tree\.c:[0-9]+ suspicious rcu_dereference_check/ { n = 0; known++; skip = 1; next }
+	     n && n < 4 { buf[++n] = $0; next }
+	     n { flush() }
+	     { print }
+	     END { flush(); print "dmcaps-known-reports " known + 0 > "/dev/stderr" }' \
+		"$log" > "$health" 2> "$results/known-reports"
+	echo "vm: known 6.1 UML report left out of the health check: $(cut -d' ' -f2 "$results/known-reports") suspicious RCU usage in lib/maple_tree.c"
+fi
+if grep -Eq "$bad" "$health"; then
 	echo "vm: FAIL: kernel log reports problems:"
-	grep -En -A12 "$bad" "$log" | head -60 | sed 's/^/vm:   /'
+	grep -En -A12 "$bad" "$health" | head -60 | sed 's/^/vm:   /'
 	failed=1
 fi
 
