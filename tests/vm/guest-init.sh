@@ -49,12 +49,15 @@ fi
 for suite in $DMCAPS_SUITES; do
 	name=$(basename "$suite" .bats)
 	echo "dmcaps-vm: suite $name"
+	t_suite=$(date +%s)
 	# DMCAPS_BATS_FILTER: the tier's --filter-tags options (no spaces
 	# inside a tag, so word splitting is what is wanted).
 	# shellcheck disable=SC2086
 	timeout "${DMCAPS_SUITE_TIMEOUT:-600}" bats --tap ${DMCAPS_BATS_FILTER:-} "$suite" \
 		> "$DMCAPS_RESULTS/$name.tap" 2> "$DMCAPS_RESULTS/$name.err" < /dev/null
 	echo $? > "$DMCAPS_RESULTS/$name.rc"
+	# Wall time per suite, for the CI budget (run.sh prints it).
+	echo $(($(date +%s) - t_suite)) > "$DMCAPS_RESULTS/$name.time"
 	echo "dmcaps-vm: suite $name done"
 done
 echo "dmcaps-vm: all suites done"

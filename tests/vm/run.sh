@@ -211,7 +211,7 @@ for s in "${suites[@]}"; do
 		echo "vm: FAIL: suite $name produced no TAP"
 		failed=1; fail=$((fail + 1)); continue
 	fi
-	echo "vm: --- $name"
+	echo "vm: --- $name ($(cat "$results/$name.time" 2>/dev/null || echo '?') s)"
 	sed 's/^/  /' "$tap"
 	[ -s "$results/$name.err" ] && sed 's/^/  stderr: /' "$results/$name.err" | head -40
 	p=$(grep -Ec '^ok [0-9]+ ' "$tap"); k=$(grep -Ec '^ok [0-9]+ .*# [Ss][Kk][Ii][Pp]' "$tap")
