@@ -13,10 +13,12 @@
 #      fuzzer for DMCAPS_FUZZ_SECONDS (10); the CLI suite under valgrind,
 #      failing on any valgrind report (it runs alongside the VM tiers and
 #      is reported after them); prints the time of each part,
-#   3. VM tiers: for each kernel tier (patched 6.12, stock 6.12, stock 6.1,
-#      patched 6.12 with KASAN) builds (or reuses) its UML test kernel and
-#      runs the suites of tests/vm/suites that apply to it inside it;
-#      prints the kernel build and VM time of each tier,
+#   3. VM tiers: each kernel tier (patched 6.12, stock 6.12, stock 6.1,
+#      patched 6.12 with KASAN) has its UML test kernel built (or reused)
+#      by a builder started in the background before step 2, and runs the
+#      suites of tests/vm/suites that apply to it inside it, two VMs at a
+#      time (the first tier in one lane, the others in a second); prints
+#      the kernel build and VM time of each tier,
 #   4. boot tier: initramfs images built by mkinitramfs and by dracut with
 #      dmcaps' boot check, booted by the patched kernel (tests/boot/run.sh).
 # Prints "N passed, N failed, N skipped" over all tiers last; exits non-zero
@@ -42,11 +44,64 @@ tally() {	# tally LOG: add automake's "# PASS: N" etc. from a make check log
 	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0} + ${e:-0})); skip=$((skip + ${s:-0}))
 }
 
+mkdir -p "$builddir" || exit 1
+
+# Background work (the kernel builder, the VM lanes, valgrind) must not
+# outlive an early exit or an interrupt: a kernel build left running would
+# hold the cache's lock and both cores.
+kill_tree() {	# kill_tree PID: PID and every process below it
+	local c
+	for c in $(pgrep -P "$1"); do kill_tree "$c"; done
+	kill "$1" 2>/dev/null
+}
+bg_pids=()
+cleanup() {
+	local p
+	for p in "${bg_pids[@]}"; do kill -0 "$p" 2>/dev/null && kill_tree "$p"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
 step "installing dependencies"
 if [ "${DMCAPS_SKIP_VM:-0}" = 1 ]; then
 	"$top/scripts/install-deps.sh" build fuzz deb || exit 1
 else
 	"$top/scripts/install-deps.sh" build fuzz deb vm boot || exit 1
+fi
+
+# ---- kernels: built in the background from the start (issue 16) ----
+# Every kernel tier (tests/vm/build-kernel.sh): the patched kernel and the
+# stock kernels users run (6.12 and Debian 12's 6.1, each with only the test
+# infrastructure). DMCAPS_TIERS picks some (a developer's shortcut).
+# patched-kasan runs only when named there: its build and run time do not
+# fit the CI budget beside the others (NOTES.md).
+default_tiers="patched stock-6.12 stock-6.1"
+tiers=(${DMCAPS_TIERS:-$default_tiers})
+kdir=$builddir/kernels
+# One builder builds every tier's kernel in order, from the start: a cold
+# cache needs about half of CI's time for them, and the host tier leaves
+# cores idle (serial configure, packaging, one fuzzer at a time). Builds
+# are one at a time (the cache's lock); a tier's lane waits for its
+# kernel's .rc file and takes the path build-kernel.sh printed (asking
+# build-kernel.sh again would wait for the lock while the builder builds
+# the next tier).
+kernel_builder() {
+	local t s
+	for t in "$@"; do
+		s=$SECONDS
+		"$top/tests/vm/build-kernel.sh" --tier "$t" > "$kdir/$t.out" 2> "$kdir/$t.log"
+		echo $? > "$kdir/$t.rc.tmp"
+		tail -n 1 "$kdir/$t.out" > "$kdir/$t.path"
+		echo $((SECONDS - s)) > "$kdir/$t.time"
+		mv "$kdir/$t.rc.tmp" "$kdir/$t.rc"
+	done
+}
+if [ "${DMCAPS_SKIP_VM:-0}" != 1 ]; then
+	rm -rf "$kdir"; mkdir -p "$kdir"
+	step "kernels of the VM tiers (${tiers[*]}): building in the background (logs: $kdir)"
+	kernel_builder "${tiers[@]}" > "$kdir/builder.log" 2>&1 &
+	kb_pid=$!
+	bg_pids+=("$kb_pid")
 fi
 
 step "building in $builddir"
@@ -151,6 +206,7 @@ hardening() {
 	(cd "$builddir" && DMCAPS_VALGRIND_LOGDIR=$vglogs \
 		make -s -j"$jobs" check-valgrind-cli) > "$builddir/valgrind.log" 2>&1 &
 	vg_pid=$!
+	bg_pids+=("$vg_pid")
 }
 
 valgrind_finish() {
@@ -170,6 +226,95 @@ valgrind_finish() {
 		status=1
 	fi
 }
+# ---- VM tiers: two lanes of User-Mode Linux (issue 16) ----
+# UML runs one guest CPU and waits on ptrace stops between guest and host:
+# one VM keeps about three quarters of one core busy. Two VMs at once use
+# both cores, beside the kernel builder and valgrind: the first tier runs
+# in one lane, the others one after another in a second lane. Each tier's
+# output goes to its log and is printed when its lane is done; tiers share
+# nothing in the guest (each VM has its own /tmp, devices and results
+# directory).
+wait_kernel() {	# wait_kernel TIER: until the builder is done with it
+	while [ ! -f "$kdir/$1.rc" ]; do
+		kill -0 "$kb_pid" 2>/dev/null || [ -f "$kdir/$1.rc" ] || return 1
+		sleep 5
+	done
+}
+
+vm_tier() {	# vm_tier TIER: its kernel, then its suites; vm-TIER.{log,result}
+	local tier=$1 kernel rc tb tv t1=$SECONDS log=$builddir/vm-$1.log
+	{
+		echo "==== VM tier $tier"
+		wait_kernel "$tier" || echo "the kernel builder stopped before $tier"
+		tb=$(cat "$kdir/$tier.time" 2>/dev/null || echo -)
+		rc=$(cat "$kdir/$tier.rc" 2>/dev/null || echo none)
+		kernel=$(cat "$kdir/$tier.path" 2>/dev/null)
+		if [ "$rc" != 0 ] || [ ! -x "$kernel" ]; then
+			echo "VM tier $tier: kernel build FAILED (log: $kdir/$tier.log)"
+			tail -n 30 "$kdir/$tier.log"
+			printf '%-14s %6ss %6s %s\n' "$tier" "$tb" - "build failed" > "$builddir/vm-$tier.result"
+			return 1
+		fi
+		echo "VM tier $tier: kernel $kernel (built in ${tb}s, ready after $((SECONDS - t0))s)"
+		t1=$SECONDS
+		"$top/tests/vm/run.sh" --kernel "$kernel" --kernel-tier "$tier" --build "$builddir"
+		rc=$?
+		tv=$((SECONDS - t1))
+		echo "VM tier $tier: run.sh exited $rc after ${tv}s"
+		printf '%-14s %6ss %6ss %s\n' "$tier" "$tb" "$tv" \
+			"$(sed -n 's/^vm: \([0-9]* passed, [0-9]* failed, [0-9]* skipped\)$/\1/p' "$log" | tail -1)" \
+			> "$builddir/vm-$tier.result"
+		return $rc
+	} > "$log" 2>&1
+}
+
+vm_lane() {	# vm_lane TIER...: the tiers one after another
+	local t
+	for t in "$@"; do
+		vm_tier "$t"
+		echo $? > "$builddir/vm-$t.rc"
+	done
+}
+
+vm_tiers() {
+	local lane1 lane2 t line rc
+	if [ -z "${DMCAPS_TIERS:-}" ]; then
+		step "VM tier patched-kasan NOT RUN: only when asked for (DMCAPS_TIERS=\"$default_tiers patched-kasan\")"
+		skip=$((skip + 1))
+	fi
+	step "VM tiers: lane 1 ${tiers[0]}; lane 2 ${tiers[*]:1}"
+	rm -f "$builddir"/vm-*.rc "$builddir"/vm-*.result
+	vm_lane "${tiers[0]}" &
+	lane1=$!
+	bg_pids+=("$lane1")
+	lane2=
+	if [ ${#tiers[@]} -gt 1 ]; then
+		vm_lane "${tiers[@]:1}" &
+		lane2=$!
+		bg_pids+=("$lane2")
+	fi
+	wait "$lane1"
+	[ -z "$lane2" ] || wait "$lane2"
+	wait "$kb_pid"
+	for t in "${tiers[@]}"; do
+		step "VM tier $t (log: $builddir/vm-$t.log)"
+		cat "$builddir/vm-$t.log"
+		rc=$(cat "$builddir/vm-$t.rc" 2>/dev/null || echo 1)
+		line=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$builddir/vm-$t.log" | tail -1)
+		if [ -n "$line" ]; then
+			set -- $line
+			pass=$((pass + $2)); fail=$((fail + $4)); skip=$((skip + $6))
+		fi
+		if [ "$rc" != 0 ]; then
+			status=1
+			[ -n "$line" ] && [ "$4" != 0 ] || fail=$((fail + 1))
+		fi
+	done
+	step "VM tiers: time per tier (kernel: its build in the background; VM: its suites)"
+	printf '%-14s %7s %7s %s\n' tier kernel VM result
+	for t in "${tiers[@]}"; do cat "$builddir/vm-$t.result" 2>/dev/null; done
+}
+
 if [ "${DMCAPS_SKIP_HARDENING:-0}" = 1 ]; then
 	step "hardening SKIPPED (DMCAPS_SKIP_HARDENING=1): no sanitizer, fuzz or valgrind tier ran"
 	skip=$((skip + 1))
@@ -181,66 +326,7 @@ if [ "${DMCAPS_SKIP_VM:-0}" = 1 ]; then
 	step "VM tiers SKIPPED (DMCAPS_SKIP_VM=1): the real-kernel tests did not run"
 	skip=$((skip + 1))
 else
-	# Every kernel tier (tests/vm/build-kernel.sh): the patched kernel and
-	# the stock kernels users run (6.12 and Debian 12's 6.1, each with only
-	# the test infrastructure). DMCAPS_TIERS picks some (a developer's
-	# shortcut). patched-kasan runs only when named there: its build and
-	# run time do not fit the CI budget beside the others (NOTES.md).
-	timing=
-	default_tiers="patched stock-6.12 stock-6.1"
-	if [ -z "${DMCAPS_TIERS:-}" ]; then
-		step "VM tier patched-kasan NOT RUN: only when asked for (DMCAPS_TIERS=\"$default_tiers patched-kasan\")"
-		skip=$((skip + 1))
-	fi
-	tiers=(${DMCAPS_TIERS:-$default_tiers})
-	prebuild=
-	for i in "${!tiers[@]}"; do
-		tier=${tiers[$i]}
-		step "VM tier $tier: building its kernel"
-		t1=$SECONDS
-		kernel=$("$top/tests/vm/build-kernel.sh" --tier "$tier" | tail -n 1)
-		rc=$?
-		tb=$((SECONDS - t1))
-		if [ $rc -ne 0 ] || [ ! -x "$kernel" ]; then
-			echo "VM tier $tier: kernel build FAILED"
-			status=1; fail=$((fail + 1))
-			timing="$timing$(printf '%-14s %6ss %6s %s' "$tier" "$tb" - "build failed")"$'\n'
-			continue
-		fi
-		# User-Mode Linux runs on one CPU: while this tier's suites run,
-		# the other core builds the next tier's kernel (one job). It
-		# only warms the cache: the next tier's own build-kernel.sh call
-		# above waits for it on the cache's lock, then finds its kernel
-		# built (or builds it and reports a failure itself). One tier
-		# ahead only, so that the lock never holds a tier back for a
-		# later one.
-		if [ $((i + 1)) -lt ${#tiers[@]} ]; then
-			DMCAPS_JOBS=1 "$top/tests/vm/build-kernel.sh" --tier "${tiers[i+1]}" \
-				>> "$builddir/kernel-prebuild.log" 2>&1 &
-			prebuild=$!
-			echo "building the kernel of ${tiers[i+1]} meanwhile (log: $builddir/kernel-prebuild.log)"
-		fi
-		step "VM tier $tier: suites in User-Mode Linux"
-		t1=$SECONDS
-		"$top/tests/vm/run.sh" --kernel "$kernel" --kernel-tier "$tier" \
-			--build "$builddir" | tee "$builddir/vm-$tier.log"
-		rc=${PIPESTATUS[0]}
-		tv=$((SECONDS - t1))
-		line=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$builddir/vm-$tier.log" | tail -1)
-		if [ -n "$line" ]; then
-			set -- $line
-			pass=$((pass + $2)); fail=$((fail + $4)); skip=$((skip + $6))
-		fi
-		if [ $rc -ne 0 ]; then
-			status=1
-			[ -n "$line" ] && [ "$4" != 0 ] || fail=$((fail + 1))
-		fi
-		timing="$timing$(printf '%-14s %6ss %6ss %s' "$tier" "$tb" "$tv" "${line#vm: }")"$'\n'
-	done
-	[ -z "$prebuild" ] || wait "$prebuild"
-	step "VM tiers: time per tier (a later tier's kernel time is what was left after the build beside the earlier suites)"
-	printf '%-14s %7s %7s %s\n' tier kernel VM result
-	printf '%s' "$timing"
+	vm_tiers
 fi
 
 # Before the boot tier, which runs `make install` in the build tree the

@@ -154,11 +154,11 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 	nb_create legB 64 "AES-256-XTS=4096" 8 4
 	linear_interleaved fs legA legB
 	fscrypt_lblk64 /dev/mapper/fs
-	head -c 64 /dev/urandom > /var/tmp/dmcaps-other.key
+	head -c 64 /dev/urandom > "$BATS_TEST_TMPDIR/other.key"
 	eA=$(nb_counter legA keyslot_evictions)
 
-	run --separate-stderr "$DMCAPS" evict "${AES[@]}" --key-file /var/tmp/dmcaps-other.key fs
-	rm -f /var/tmp/dmcaps-other.key
+	run --separate-stderr "$DMCAPS" evict "${AES[@]}" --key-file "$BATS_TEST_TMPDIR/other.key" fs
+	rm -f "$BATS_TEST_TMPDIR/other.key"
 	assert_status 0
 	assert_contains "$output" "fs: the key was in no keyslot of the 2 devices searched; nothing to evict"
 	[ "$(nb_counter legA keyslot_evictions)" = "$eA" ]
@@ -271,10 +271,10 @@ assert (r["item"], r["device"], r["evicted"], r["devices"], r["busy"]) == \
 	assert_status 1
 	assert_contains "$stderr" "DUN width is 0 or wider than the mode's IV"
 	# a mode the device has no inline crypto for
-	head -c 32 "$INLINE_KEY" > /var/tmp/dmcaps-k32
+	head -c 32 "$INLINE_KEY" > "$BATS_TEST_TMPDIR/k32"
 	run --separate-stderr "$DMCAPS" evict --mode Adiantum --data-unit-size 4096 \
-		--dun-bytes 8 --key-file /var/tmp/dmcaps-k32 fs
-	rm -f /var/tmp/dmcaps-k32
+		--dun-bytes 8 --key-file "$BATS_TEST_TMPDIR/k32" fs
+	rm -f "$BATS_TEST_TMPDIR/k32"
 	assert_status 18
 	assert_contains "$stderr" "no inline encryption for this mode"
 	# a device without inline crypto at all
