@@ -250,6 +250,24 @@ static int name_first_device(struct dmcaps_verdict *v,
 }
 
 /* A table whose targets all pass inline crypto and reach no device. */
+/* The device's set is known only between bounds (v->old_caps the lower,
+ * *high the upper): take the upper as the device's set. */
+static void adopt_upper_bound(struct dmcaps_verdict *v, struct dmcaps_set **high)
+{
+	if (!*high)
+		return;
+	dmcaps_set_free(v->old_caps);
+	v->old_caps = *high;
+	*high = NULL;
+}
+
+/* The verdict no longer depends on what could not be known. */
+static void forget_unknown(struct dmcaps_verdict *v)
+{
+	free(v->why_unknown);
+	v->why_unknown = NULL;
+}
+
 static bool keeps_device_set(const struct dmcaps_table *table)
 {
 	size_t i;
@@ -499,14 +517,9 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 		err = dmcaps_set_dup(high ?: v->old_caps, &v->new_caps);
 		if (err)
 			goto fail;
-		if (high) {
-			dmcaps_set_free(v->old_caps);
-			v->old_caps = high;
-			high = NULL;
-		}
+		adopt_upper_bound(v, &high);
 		certain = true;
-		free(v->why_unknown);
-		v->why_unknown = NULL;
+		forget_unknown(v);
 	} else if (bound.crypto_fallback) {
 		/*
 		 * Per-device fallback: the kernel adds what the device exposes
@@ -519,29 +532,20 @@ DMCAPS_EXPORT int dmcaps_verdict_new(struct dmcaps_ctx *ctx, const char *device,
 		err = dmcaps_set_union(v->new_caps, high ?: v->old_caps);
 		if (err)
 			goto fail;
-		if (high) {
-			dmcaps_set_free(v->old_caps);
-			v->old_caps = high;
-			high = NULL;
-		}
+		adopt_upper_bound(v, &high);
 		certain = true;
-		free(v->why_unknown);
-		v->why_unknown = NULL;
+		forget_unknown(v);
 	}
 	v->kind = judge(v->new_caps, v->old_caps);
 	if (!certain) {
 		/* v->old_caps is a lower bound: losing any of it is certain. */
 		if (v->kind == DMCAPS_VERDICT_SHRINKS) {
-			free(v->why_unknown);
-			v->why_unknown = NULL;
+			forget_unknown(v);
 		} else if (high && accepted(judge(v->new_caps, high))) {
 			/* Accepted at both bounds; the upper is the best guess. */
-			dmcaps_set_free(v->old_caps);
-			v->old_caps = high;
-			high = NULL;
+			adopt_upper_bound(v, &high);
 			v->kind = judge(v->new_caps, v->old_caps);
-			free(v->why_unknown);
-			v->why_unknown = NULL;
+			forget_unknown(v);
 		} else {
 			v->kind = DMCAPS_VERDICT_CANNOT_TELL;
 		}
