@@ -375,6 +375,8 @@ int dmcaps_dm_target_versions(struct dmcaps_ctx *ctx, char **text);
 /* Whether the running kernel's DM_CRYPTO_CAPS says @type passes inline
  * crypto: 0 and *passes; -ENOENT when the type is not registered; the
  * error of dmcaps_kernel_caps_available() when there is no kernel answer. */
+int dmcaps_kernel_type_per_instance(struct dmcaps_ctx *ctx, const char *type,
+				    bool *per_instance);
 int dmcaps_kernel_type_passes(struct dmcaps_ctx *ctx, const char *type,
 			      enum dmcaps_passes *passes);
 void dmcaps_kcaps_free_ctx(struct dmcaps_ctx *ctx);

@@ -89,6 +89,8 @@ struct dm_crypto_caps_set {
 };
 
 #define DM_CRYPTO_TARGET_PASSES		(1 << 0)
+/* dm_crypto_caps_type only, with PASSES: a target may not, by its parameters */
+#define DM_CRYPTO_TARGET_PER_INSTANCE	(1 << 1)
 
 struct dm_crypto_caps_target {
 	__u64 sector_start;

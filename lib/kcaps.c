@@ -36,6 +36,7 @@
 struct ktype {
 	char name[DM_MAX_TYPE_NAME + 1];
 	bool passes;
+	bool per_instance;	/* passes, unless a target's parameters opt out */
 };
 
 struct dmcaps_kernel_caps {
@@ -261,6 +262,8 @@ static int types_store(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h)
 		t = record(h, h->types_offset, h->type_size, i);
 		copy_name(ctx->ktypes[i].name, t->name, DM_MAX_TYPE_NAME);
 		ctx->ktypes[i].passes = t->flags & DM_CRYPTO_TARGET_PASSES;
+		ctx->ktypes[i].per_instance = ctx->ktypes[i].passes &&
+			(t->flags & DM_CRYPTO_TARGET_PER_INSTANCE);
 	}
 	ctx->nktypes = h->num_types;
 	return 0;
@@ -335,6 +338,26 @@ int dmcaps_kernel_type_passes(struct dmcaps_ctx *ctx, const char *type,
 		}
 	}
 	/* Not registered (yet): its module may load with the table. */
+	return -ENOENT;
+}
+
+int dmcaps_kernel_type_per_instance(struct dmcaps_ctx *ctx, const char *type,
+				    bool *per_instance)
+{
+	size_t i;
+	int r;
+
+	if (!ctx || !type)
+		return -EINVAL;
+	r = dmcaps_kernel_caps_available(ctx);
+	if (r)
+		return r;
+	for (i = 0; i < ctx->nktypes; i++) {
+		if (!strcmp(ctx->ktypes[i].name, type)) {
+			*per_instance = ctx->ktypes[i].per_instance;
+			return 0;
+		}
+	}
 	return -ENOENT;
 }
 

@@ -288,6 +288,14 @@ enum dmcaps_passes {
 };
 enum dmcaps_passes dmcaps_target_type_passes(struct dmcaps_ctx *ctx,
 					     const char *type);
+/*
+ * Whether targets of @type, a type that passes, may still not pass by their
+ * parameters ("depends on the instance": raid, whose raid1 and raid10
+ * without write-behind pass and other levels do not). A patched kernel says
+ * so for every type it has registered; otherwise the library's own rules.
+ * dmcaps_target_passes() gives the answer for one target.
+ */
+bool dmcaps_target_type_per_instance(struct dmcaps_ctx *ctx, const char *type);
 
 enum dmcaps_table_kind {
 	DMCAPS_TABLE_LIVE,

@@ -276,7 +276,7 @@ static bool p_thin_pool(struct args *a)
 }
 
 /* <pool dev> <dev id> [<external origin dev>]: reads of unprovisioned blocks
- * go to the origin, which kernel-patches/dm-crypto/0018 counts in the intersection. */
+ * go to the origin, which kernel-patches/dm-crypto/0019 counts in the intersection. */
 static bool p_thin(struct args *a)
 {
 	if (!dev(a) || !num(a, NULL))
@@ -316,7 +316,7 @@ static bool p_raid(struct args *a)
 
 /*
  * dm-raid passes inline crypto only as raid1 or raid10, and not when the
- * table asks for raid1 write-behind (kernel-patches/dm-crypto/0020,
+ * table asks for raid1 write-behind (kernel-patches/dm-crypto/0021,
  * rs_passes_crypto()): it writes every leg from a copy of the data without
  * the encryption context. The kernel also refuses when write-behind is in
  * effect from an existing bitmap superblock, and checks the level a set
@@ -720,8 +720,26 @@ DMCAPS_EXPORT enum dmcaps_passes dmcaps_target_type_passes(struct dmcaps_ctx *ct
 }
 
 /*
+ * A patched kernel flags the types whose targets may opt out
+ * (DM_CRYPTO_TARGET_PER_INSTANCE); without its answer, the types whose
+ * parameters this library knows to opt out: only dm-raid.
+ */
+DMCAPS_EXPORT bool dmcaps_target_type_per_instance(struct dmcaps_ctx *ctx,
+						   const char *type)
+{
+	bool per_instance;
+
+	if (!type)
+		return false;
+	if (ctx && !dmcaps_kernel_type_per_instance(ctx, type, &per_instance))
+		return per_instance;
+	return !strcmp(type, "raid") &&
+	       dmcaps_target_type_passes(ctx, type) == DMCAPS_PASSES_YES;
+}
+
+/*
  * A target of a passing type that does not pass with these parameters (the
- * kernel's crypto_passthrough_off, kernel-patches/dm-crypto/0019): only dm-raid.
+ * kernel's crypto_passthrough_off, kernel-patches/dm-crypto/0020): only dm-raid.
  */
 bool dmcaps_target_opts_out(const char *type, char **argv, size_t argc)
 {

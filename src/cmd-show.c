@@ -272,7 +272,7 @@ void show_add_targets(struct show *s, struct libscols_line *ln,
 		enum dmcaps_passes p = dmcaps_target_passes(t);
 		struct libscols_line *tl = out_new_line(&s->out, ln), *dl;
 		struct cell why, changes;
-		char buf[64];
+		char buf[128];
 
 		if (!tl || cell_open(&why) || cell_open(&changes)) {
 			fail(s, -ENOMEM);
@@ -295,6 +295,16 @@ void show_add_targets(struct show *s, struct libscols_line *ln,
 		out_set(&s->out, tl, COL_PASSES,
 			(unsigned)p <= DMCAPS_PASSES_UNKNOWN_TYPE ?
 			passes[p] : "unknown");
+		/* The type passes, this target does not: say it is not the
+		 * type (raid: its level or write-behind). */
+		if (p == DMCAPS_PASSES_NO &&
+		    dmcaps_target_type_per_instance(s->ctx,
+						    dmcaps_target_type(t))) {
+			snprintf(buf, sizeof(buf), "%s passes inline crypto "
+				 "depending on the instance: not this one",
+				 dmcaps_target_type(t));
+			cell_add(s, &why, buf);
+		}
 		target_kernel(s, tl, &why, i,
 			      kc ? dmcaps_kernel_caps_target(kc, i) : NULL, cmp);
 		if (v)

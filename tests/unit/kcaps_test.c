@@ -135,7 +135,9 @@ static uint32_t device_answer(char *a, bool inactive)
 }
 
 /* The target type list: striped passes (a kernel with the series' patch
- * whatever its version says), crypt does not. */
+ * whatever its version says), crypt does not, "sometimes" passes depending
+ * on the instance (DM_CRYPTO_TARGET_PER_INSTANCE), "oddity" claims that
+ * without passing. */
 static uint32_t types_answer(char *a)
 {
 	struct dm_crypto_caps *h = (void *)a;
@@ -151,7 +153,7 @@ static uint32_t types_answer(char *a)
 	h->targets_offset = off;
 	h->devs_offset = off;
 	h->types_offset = off;
-	h->num_types = 3;
+	h->num_types = 5;
 	h->type_size = sizeof(*t);
 	t = (void *)(a + off);
 	strcpy(t[0].name, "linear");
@@ -161,9 +163,13 @@ static uint32_t types_answer(char *a)
 	t[1].version[0] = 1;
 	t[1].version[1] = 6;
 	strcpy(t[2].name, "crypt");
+	strcpy(t[3].name, "sometimes");
+	t[3].flags = DM_CRYPTO_TARGET_PASSES | DM_CRYPTO_TARGET_PER_INSTANCE;
+	strcpy(t[4].name, "oddity");
+	t[4].flags = DM_CRYPTO_TARGET_PER_INSTANCE;
 	h->table_set = DM_CRYPTO_CAPS_NO_SET;
 	h->queue_set = DM_CRYPTO_CAPS_NO_SET;
-	h->total_size = off + 3 * sizeof(*t);
+	h->total_size = off + 5 * sizeof(*t);
 	return h->total_size;
 }
 
@@ -404,6 +410,28 @@ static void test_kernel_types_override(void **st)
 	assert_int_equal(fk.probe_calls, 1);
 }
 
+/* DM_CRYPTO_TARGET_PER_INSTANCE: the type passes, a target may not. The
+ * flag without PASSES means nothing; a type the kernel has not registered
+ * is judged by the library's own rules. */
+static void test_kernel_types_per_instance(void **st)
+{
+	struct state *s = *st;
+
+	assert_int_equal(dmcaps_kernel_caps_available(s->ctx), 0);
+	assert_int_equal(dmcaps_target_type_passes(s->ctx, "sometimes"),
+			 DMCAPS_PASSES_YES);
+	assert_true(dmcaps_target_type_per_instance(s->ctx, "sometimes"));
+	assert_false(dmcaps_target_type_per_instance(s->ctx, "linear"));
+	assert_false(dmcaps_target_type_per_instance(s->ctx, "crypt"));
+	assert_int_equal(dmcaps_target_type_passes(s->ctx, "oddity"),
+			 DMCAPS_PASSES_NO);
+	assert_false(dmcaps_target_type_per_instance(s->ctx, "oddity"));
+	/* not registered, no series version: raid does not pass at all */
+	assert_false(dmcaps_target_type_per_instance(s->ctx, "raid"));
+	assert_false(dmcaps_target_type_per_instance(s->ctx, NULL));
+	assert_int_equal(fk.probe_calls, 1);
+}
+
 static void test_read_decodes(void **st)
 {
 	struct state *s = *st;
@@ -621,6 +649,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_eacces_remembered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysroot_not_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_types_override, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_types_per_instance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_decodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buffer_full_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),

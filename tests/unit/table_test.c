@@ -229,7 +229,7 @@ static void test_target_types_covered(void **st)
 }
 
 /* dm-raid passes as raid1 and raid10 only, not with write-behind
- * (kernel-patches/dm-crypto/0020). */
+ * (kernel-patches/dm-crypto/0021). */
 static void test_raid_opts_out(void **st)
 {
 	static const struct {

@@ -106,15 +106,19 @@ static void test_thin(void **st)
 	done(s);
 }
 
-/* raid passes from 1.16.0 (kernel-patches/dm-crypto/0020); 6.12.117 has 1.15.1. */
+/* raid passes from 1.16.0 (kernel-patches/dm-crypto/0021); 6.12.117 has 1.15.1. */
 static void test_raid(void **st)
 {
 	struct state *s = fixture("6.12.117\n", "raid             v1.15.1\n");
 
 	assert_int_equal(passes(s, "raid"), DMCAPS_PASSES_NO);
+	assert_false(dmcaps_target_type_per_instance(s->ctx, "raid"));
 	done(s);
 	s = fixture("6.12.117\n", "raid             v1.16.0\n");
 	assert_int_equal(passes(s, "raid"), DMCAPS_PASSES_YES);
+	/* it passes depending on the instance (level, write-behind) */
+	assert_true(dmcaps_target_type_per_instance(s->ctx, "raid"));
+	assert_false(dmcaps_target_type_per_instance(s->ctx, "linear"));
 	done(s);
 }
 
