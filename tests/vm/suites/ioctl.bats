@@ -274,8 +274,10 @@ $LEN $LEN linear /dev/emmc0 0"
 	[[ "$(field "type flakey ")" == "passes=1 version="* ]]
 	[[ "$(field "type crypt ")" == "passes=0 version="* ]]
 	[[ "$(field "type snapshot ")" == "passes=0 version="* ]]
-	# every type's flag is 0 or 1
-	[ -z "$(grep -E '^type ' <<< "$output" | grep -vE '^type [a-z0-9-]+ passes=[01] version=[0-9]+\.[0-9]+\.[0-9]+$' || true)" ]
+	# every type's flags are 0 or 1, per_instance only where it passes
+	[ -z "$(grep -E '^type ' <<< "$output" | grep -vE '^type [a-z0-9-]+ passes=[01] version=[0-9]+\.[0-9]+\.[0-9]+ per_instance=[01]$' || true)" ]
+	not grep -qE '^type .* passes=0 .* per_instance=1$' <<< "$output"
+	[[ "$(field "type linear ")" == *" per_instance=0" ]]
 	# the same list dmsetup targets gives
 	[ "$(printf '%s\n' "$output" | grep -c '^type ')" -eq "$(dmsetup targets | wc -l)" ]
 	# a short buffer: flagged, retried

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# dm-raid 1 and 10 pass inline crypto with our series (kernel-patches/dm-crypto/0019,
-# 0023); raid0/4/5/6 and raid1 write-behind do not. fscrypt inlinecrypt over
+# dm-raid 1 and 10 pass inline crypto with our series (kernel-patches/dm-crypto/0020-
+# 0022); raid0/4/5/6 and raid1 write-behind do not. fscrypt inlinecrypt over
 # raid1 takes the hardware path on both legs; a leg replaced by a table
 # reload is rebuilt by md copying the stored ciphertext, and the new leg
 # alone decrypts the data; a reload adding a leg with fewer capabilities is
@@ -65,6 +65,33 @@ raid1() {	# raid1 LEG0 LEG1 [PARAMS...]: table line, no metadata devices
 	run target_version raid
 	echo "raid $output"
 	[[ "$output" == v1.1[6-9].* || "$output" == v1.[2-9][0-9].* ]]
+}
+
+@test "raid: the target type list says it passes depending on the instance; each target says what it does" {
+	local tool=$EMULATION_TOP/tests/vm/tools/crypto-caps.py
+	run python3 "$tool" --types
+	[ "$status" -eq 0 ]
+	grep -Ex 'type raid passes=1 version=[0-9.]+ per_instance=1' <<< "$output"
+	grep -Ex 'type linear passes=1 version=[0-9.]+ per_instance=0' <<< "$output"
+	nb_create hw0 64 "AES-256-XTS=4096" 8 8
+	nb_create hw1 64 "AES-256-XTS=4096" 8 8
+	nb_create hw2 64 "AES-256-XTS=4096" 8 8
+	dmsetup create r5 --table "0 $((2 * MB32)) raid raid5_ls 1 128 3 - /dev/hw0 - /dev/hw1 - /dev/hw2"
+	run python3 "$tool" r5
+	echo "$output"
+	grep -Eq '^target 0 .* type=raid passes=0 ' <<< "$output"
+	dmsetup remove r5
+	dmsetup create r1 --table "$(raid1 /dev/hw0 /dev/hw1)"
+	run python3 "$tool" r1
+	echo "$output"
+	grep -Eq '^target 0 .* type=raid passes=1 ' <<< "$output"
+	dmsetup remove r1
+	if [ -x "${DMCAPS_BUILD:-}/src/dmcaps" ]; then
+		dmsetup create r5 --table "0 $((2 * MB32)) raid raid5_ls 1 128 3 - /dev/hw0 - /dev/hw1 - /dev/hw2"
+		run "$DMCAPS_BUILD/src/dmcaps" show --pairs -o NAME,PASSES,WHY r5
+		echo "$output"
+		grep -F 'PASSES="no"' <<< "$output" | grep -F 'raid passes inline crypto depending on the instance: not this one'
+	fi
 }
 
 @test "raid1 and raid10 expose their legs' intersection; raid0, raid5 and raid1 write-behind nothing" {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# dm-thin passes inline crypto with our series (kernel-patches/dm-crypto/0017, 0018):
+# dm-thin passes inline crypto with our series (kernel-patches/dm-crypto/0017-0019):
 # a pool exposes its data device's capabilities, a thin volume its pool's
 # (and its external origin's). fscrypt inlinecrypt over a thin volume takes
 # the hardware path, leaves only ciphertext on the data and metadata
@@ -67,6 +67,44 @@ used_data_blocks() {	# from the pool's status: <used>/<total> data blocks
 	# go there, so the thin volume must not claim any
 	dmsetup create ext2 --table "0 $MB32 thin /dev/mapper/pool 1 /dev/plainimg"
 	[ "$(exposed ext2)" = "none" ]
+}
+
+# queue_limits DMNAME: every queue limit in sysfs, one "file=value" a line
+queue_limits() {
+	local f d=/sys/block/$(dm_kname "$1")/queue
+	for f in "$d"/*; do
+		[ -f "$f" ] && [ -r "$f" ] && echo "${f##*/}=$(cat "$f" 2>/dev/null)"
+	done
+}
+
+@test "an external origin counts for inline crypto only: queue limits as without it, DM_CRYPTO_CAPS lists it" {
+	make_pool "AES-256-XTS=512,4096 Adiantum=4096"
+	# an origin whose limits are stricter than the pool's: small requests,
+	# a virtual boundary
+	local d=$NULLB/img
+	mkdir "$d"
+	echo 32 > "$d/size"; echo 1 > "$d/memory_backed"; echo 4096 > "$d/blocksize"
+	echo 64 > "$d/max_sectors"; echo 1 > "$d/virt_boundary"
+	echo "AES-256-XTS=4096 SM4-XTS=4096" > "$d/crypto_modes"
+	echo 4 > "$d/crypto_max_dun_bytes"
+	echo 1 > "$d/power"
+	dmsetup message pool 0 "create_thin 1"
+	dmsetup create th --table "0 $MB32 thin /dev/mapper/pool 0"
+	dmsetup create ext --table "0 $MB32 thin /dev/mapper/pool 1 /dev/img"
+	# crypto: the intersection with the origin
+	[ "$(exposed ext)" = "AES-256-XTS=0x1000 dun_bits=32 slots=0" ]
+	# everything else: the same thin device without an origin (stock 6.12's
+	# thin_iterate_devices names the pool only)
+	diff <(queue_limits th) <(queue_limits ext)
+	[ "$(cat /sys/block/$(dm_kname ext)/queue/max_sectors_kb)" -gt 32 ]
+	# the kernel's own answer lists the origin under the thin target
+	python3 "$EMULATION_TOP/tests/vm/tools/crypto-caps.py" ext > "$BATS_TEST_TMPDIR/caps"
+	cat "$BATS_TEST_TMPDIR/caps"
+	local pool_dev img_dev
+	pool_dev=$(dmsetup info -c --noheadings -o major,minor --separator : pool)
+	img_dev=$(stat -L -c '%t:%T' /dev/img | { IFS=: read -r a b; echo $((16#$a)):$((16#$b)); })
+	grep -qx "target 0 start=0 length=$MB32 type=thin passes=1 devs=$pool_dev,$img_dev" "$BATS_TEST_TMPDIR/caps"
+	log_clean
 }
 
 @test "fscrypt inlinecrypt over thin: hardware path on the data device, ciphertext only, metadata device clean" {

@@ -17,7 +17,7 @@
 #   queue ...                                       (as the table)
 #   target I start=S length=L type=T passes=0|1 devs=MAJ:MIN,...
 #   dev I target=T dev=MAJ:MIN CAPS                (CAPS as the table's)
-#   type NAME passes=0|1 version=A.B.C
+#   type NAME passes=0|1 version=A.B.C per_instance=0|1
 # Sets are printed like tests/vm/lib/emulation.bash's crypto_sysfs, modes in
 # C-locale order, so that the suites can compare them with sysfs directly.
 # A failing ioctl prints "errno=NAME" and exits 3.
@@ -48,6 +48,7 @@ CAPS_KERNEL_SUPPORT = 1 << 2
 SET_PRESENT = 1 << 0
 SET_PASSTHROUGH = 1 << 1
 TARGET_PASSES = 1 << 0
+TARGET_PER_INSTANCE = 1 << 1
 NO_SET = 0xffffffff
 
 HEADER = struct.Struct("<24I")
@@ -172,8 +173,9 @@ class Answer:
             if not self.fits(off, h["type_size"]):
                 break
             v0, v1, v2, flags, name = TYPE.unpack_from(self.buf, off)
-            out.append("type %s passes=%d version=%d.%d.%d" %
-                       (cstr(name), flags & TARGET_PASSES, v0, v1, v2))
+            out.append("type %s passes=%d version=%d.%d.%d per_instance=%d" %
+                       (cstr(name), flags & TARGET_PASSES, v0, v1, v2,
+                        bool(flags & TARGET_PER_INSTANCE)))
         return out
 
 

@@ -310,7 +310,10 @@ static void check_answer(struct fuzz *f, uint64_t index,
 				(a + h.types_offset + i * h.type_size);
 
 			why = cstr_ok(t->name, sizeof(t->name));
-			if (why || t->flags & ~DM_CRYPTO_TARGET_PASSES)
+			/* PER_INSTANCE only beside PASSES */
+			if (why || t->flags & ~(DM_CRYPTO_TARGET_PASSES |
+						DM_CRYPTO_TARGET_PER_INSTANCE) ||
+			    t->flags == DM_CRYPTO_TARGET_PER_INSTANCE)
 				return fuzz_anomaly(f, index, "caps: type %u name %s flags %#x",
 						    i, why ? why : "ok", t->flags);
 		}
