@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# io-path-compare.py [--diff=0|1] --functions F,... --objects O,... BEFORE AFTER
+# io-path-compare.py [--diff=0|1] --functions F,... [--off-path F,...]
+#                    --objects O,... BEFORE AFTER
 #
 # The comparison half of bench/io-path-unchanged.sh: for each function, its
 # disassembly (objdump -d -r) in the objects under BEFORE and AFTER,
@@ -21,7 +22,9 @@
 # DIFFERENT (an instruction added, removed or changed, or another callee);
 # absent (inlined or not built, in both). Exit 1 if any function is
 # DIFFERENT (or present on one side only): only then does the path gain or
-# lose instructions.
+# lose instructions. --off-path names functions compared and reported the
+# same way but off the I/O path (key eviction, say): their rows say
+# "(off the I/O path)" and they do not count in the exit status.
 import argparse
 import bisect
 import difflib
@@ -145,6 +148,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--diff", default="0")
     p.add_argument("--functions", required=True)
+    p.add_argument("--off-path", default="")
     p.add_argument("--objects", required=True)
     p.add_argument("before")
     p.add_argument("after")
@@ -155,15 +159,17 @@ def main():
         sides.append([Obj(os.path.join(d, o)) for o in objects
                       if os.path.exists(os.path.join(d, o))])
     rc = 0
+    off = [f for f in a.off_path.split(",") if f]
     print("%-30s %-24s %7s %7s  %s" % ("function", "object", "before", "after", "verdict"))
-    for fn in a.functions.split(","):
+    for fn in a.functions.split(",") + off:
+        differs = False
         (ob, b), (oa, af) = find(sides[0], fn), find(sides[1], fn)
         count = lambda x: "-" if x is None else str(sum(1 for l in x if not l.startswith("reloc ")))
         if b is None and af is None:
             verdict = "absent (inlined or not built)"
         elif b is None or af is None:
             verdict = "DIFFERENT (only %s)" % ("after" if b is None else "before")
-            rc = 1
+            differs = True
         elif b == af:
             verdict = "identical"
         else:
@@ -175,7 +181,11 @@ def main():
                 verdict = "same instructions, constants/offsets differ"
             else:
                 verdict = "DIFFERENT"
-                rc = 1
+                differs = True
+        if fn in off:
+            verdict += " (off the I/O path)"
+        elif differs:
+            rc = 1
         obj = (oa or ob).path.split("/", 0)[0] if (oa or ob) else "-"
         for d in (a.before, a.after):
             obj = obj.replace(d.rstrip("/") + "/", "")

@@ -9,16 +9,21 @@
 # identical / different / absent.
 #
 #   bench/io-path-unchanged.sh [--first NNNN] [--last NNNN]
-#                              [--functions F1,F2,...] [--objects O1,O2,...]
-#                              [--keep] [--diff]
+#                              [--functions F1,F2,...] [--off-path F1,...]
+#                              [--objects O1,O2,...] [--keep] [--diff]
 #
 # --first, --last  the patches under test, by their number in
 #                  kernel-patches/dm-crypto/ (default: the whole series,
 #                  0001 to its last patch); the test infrastructure
 #                  (kernel-patches/test/) is applied in both builds
 # --functions      the I/O-path functions to compare (default: DM's
-#                  submission and cloning path and blk-crypto's per-bio and
-#                  per-request hooks, below)
+#                  submission and cloning path, blk-crypto's per-bio and
+#                  per-request hooks, and blk-crypto-fallback's bio path,
+#                  which per-device fallback sends clones through, below)
+# --off-path       functions compared and reported as well but off the I/O
+#                  path, which do not count in the exit status (default:
+#                  the kernel's own key eviction, which dm-crypto 0023
+#                  changes on purpose)
 # --objects        the objects to build (default: those holding them)
 # --diff           print the instruction diff of each function that differs
 # --keep           keep the kernel worktree and object directories
@@ -49,8 +54,9 @@ out=${DMCAPS_IOPATH_OUT:-/var/tmp/iopath-build}
 export CCACHE_DIR=${CCACHE_DIR:-/var/cache/dmcaps/kernel/ccache}
 jobs=${DMCAPS_JOBS:-2}
 
-functions=dm_submit_bio,dm_get_live_table,dm_put_live_table,dm_table_find_target,dm_split_and_process_bio,__split_and_process_bio,__map_bio,__send_duplicate_bios,alloc_tio,setup_split_accounting,clone_endio,dm_io_dec_pending,__dm_io_complete,__blk_crypto_bio_prep,__blk_crypto_rq_get_keyslot,__blk_crypto_rq_put_keyslot,__blk_crypto_free_request,__bio_crypt_clone,__bio_crypt_free_ctx,__blk_crypto_rq_bio_prep,bio_crypt_dun_is_contiguous,blk_crypto_get_keyslot,blk_crypto_put_keyslot,blk_crypto_keyslot_index,blk_crypto_find_keyslot,blk_crypto_find_and_grab_keyslot,__blk_crypto_cfg_supported,__blk_crypto_evict_key,blk_crypto_evict_key,bio_crypt_set_ctx,bio_crypt_ctx_mergeable,bio_crypt_rq_ctx_compatible,bio_crypt_ctx_compatible,blk_crypto_rq_bio_prep,submit_bio_noacct,__submit_bio
-objects=drivers/md/dm.o,drivers/md/dm-table.o,block/blk-crypto.o,block/blk-crypto-profile.o,block/blk-core.o,block/blk-merge.o
+functions=dm_submit_bio,dm_get_live_table,dm_put_live_table,dm_table_find_target,dm_split_and_process_bio,__split_and_process_bio,__map_bio,__send_duplicate_bios,alloc_tio,setup_split_accounting,clone_endio,dm_io_dec_pending,__dm_io_complete,__blk_crypto_bio_prep,__blk_crypto_rq_get_keyslot,__blk_crypto_rq_put_keyslot,__blk_crypto_free_request,__bio_crypt_clone,__bio_crypt_free_ctx,__blk_crypto_rq_bio_prep,bio_crypt_dun_is_contiguous,blk_crypto_get_keyslot,blk_crypto_put_keyslot,blk_crypto_keyslot_index,blk_crypto_find_keyslot,blk_crypto_find_and_grab_keyslot,__blk_crypto_cfg_supported,bio_crypt_set_ctx,bio_crypt_ctx_mergeable,bio_crypt_rq_ctx_compatible,bio_crypt_ctx_compatible,blk_crypto_rq_bio_prep,submit_bio_noacct,__submit_bio,blk_crypto_fallback_bio_prep,blk_crypto_fallback_encrypt_bio,blk_crypto_fallback_encrypt_endio,blk_crypto_fallback_decrypt_bio,blk_crypto_fallback_decrypt_endio,blk_crypto_fallback_split_bio_if_needed,blk_crypto_fallback_clone_bio,blk_crypto_fallback_alloc_cipher_req
+off_path=__blk_crypto_evict_key,blk_crypto_evict_key
+objects=drivers/md/dm.o,drivers/md/dm-table.o,block/blk-crypto.o,block/blk-crypto-profile.o,block/blk-core.o,block/blk-merge.o,block/blk-crypto-fallback.o
 first=0001
 last=
 keep=0
@@ -63,10 +69,11 @@ while [ $# -gt 0 ]; do
 	--first) first=$2; shift 2 ;;
 	--last) last=$2; shift 2 ;;
 	--functions) functions=$2; shift 2 ;;
+	--off-path) off_path=$2; shift 2 ;;
 	--objects) objects=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--diff) show_diff=1; shift ;;
-	-h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument $1" ;;
 	esac
 done
@@ -128,4 +135,4 @@ echo "after:  pristine + ${#after[@]} patches (up to ${after[-1]})" >&2
 build after "${after[@]}"
 
 exec python3 "$top/bench/io-path-compare.py" --diff="$show_diff" \
-	--functions "$functions" --objects "$objects" "$out/before" "$out/after"
+	--functions "$functions" --off-path "$off_path" --objects "$objects" "$out/before" "$out/after"
