@@ -90,12 +90,12 @@ crypto_sysfs() {
 }
 
 # linear_interleaved NAME DEV... : a dm-linear device of 1 MiB chunks taken
-# from each device in turn (16 per device), so that any file of a few MiB
-# lands on every device.
+# from each device in turn (16 per device, or LINEAR_CHUNKS), so that any
+# file of a few MiB lands on every device.
 linear_interleaved() {
 	local name=$1 table= start=0 i d sect_per_mb=2048
 	shift
-	for i in $(seq 0 15); do
+	for i in $(seq 0 $((${LINEAR_CHUNKS:-16} - 1))); do
 		for d in "$@"; do
 			table="$table$start $sect_per_mb linear /dev/$d $((i * sect_per_mb))
 "
@@ -103,6 +103,17 @@ linear_interleaved() {
 		done
 	done
 	dmsetup create "$name" --table "$table"
+}
+
+# dm_fallback_on DMNAME: sets DMNAME's dm/crypto_fallback (per-device
+# blk-crypto-fallback, the dm-crypto series) and reloads its table, since
+# the switch applies from the next load. Returns 2 on a kernel without it.
+dm_fallback_on() {
+	local f
+	f=/sys/block/$(dm_kname "$1")/dm/crypto_fallback
+	[ -e "$f" ] || return 2
+	echo 1 > "$f" && [ "$(cat "$f")" = 1 ] || return 1
+	dmsetup table "$1" | dmsetup reload "$1" && dmsetup resume "$1"
 }
 
 # exposed DMNAME: its queue's capabilities (crypto_sysfs), also on stderr
@@ -155,6 +166,15 @@ dmcaps_require() {
 		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
 	DMCAPS=$DMCAPS_BUILD/src/dmcaps
 	export LC_ALL=C
+}
+
+# node_pairs NAME: the line of node NAME in $output (a run of `dmcaps show
+# --pairs`), eval'd into shell variables (NAME, PREDICTED, WHY, ...)
+node_pairs() {
+	local line
+	line=$(printf '%s\n' "$output" | grep -F "NAME=\"$1\" " | head -n 1)
+	[ -n "$line" ] || { echo "no node $1 in: $output"; return 1; }
+	eval "$line"
 }
 
 # tables DMNAME: "LIVE", "LIVE & INACTIVE", "INACTIVE" or "None"

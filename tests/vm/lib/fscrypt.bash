@@ -6,16 +6,17 @@
 # raw device and reads back after a remount. Needs tests/vm/lib/emulation
 # (load it first) and xfs_io.
 
-# fscrypt_setup MNT [DEV]: makes ext4 on DEV (default /dev/mapper/fs),
-# mounts it on MNT with inlinecrypt, adds a fresh key (kept in $KEYFILE for
-# a later remount; its identifier in $KEYID), sets it on MNT/secret, writes
-# a 4 MiB marker file there (checksum in $SUM) and an unencrypted control
-# file beside it.
+# fscrypt_setup MNT [DEV]: makes ext4 on DEV (default /dev/mapper/fs; more
+# mkfs.ext4 options in FSCRYPT_MKFS_OPTS), mounts it on MNT with
+# inlinecrypt, adds a fresh key (kept in $KEYFILE for a later remount; its
+# identifier in $KEYID), sets it on MNT/secret, writes a 4 MiB marker file
+# there (checksum in $SUM) and an unencrypted control file beside it.
 KEYFILE=/tmp/dmcaps-fscrypt.key
 CONTROL_MARKER=control-plaintext-visible-here
 fscrypt_setup() {
 	local mnt=$1 dev=${2:-/dev/mapper/fs}
-	mkfs.ext4 -q -F -O encrypt -b 4096 "$dev"
+	# shellcheck disable=SC2086
+	mkfs.ext4 -q -F -O encrypt -b 4096 ${FSCRYPT_MKFS_OPTS:-} "$dev"
 	mkdir -p "$mnt"
 	mount -o inlinecrypt "$dev" "$mnt"
 	yes "$CONTROL_MARKER" | head -c 65536 > "$mnt/control"
