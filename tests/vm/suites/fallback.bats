@@ -8,7 +8,10 @@
 # device by blk-crypto-fallback there. Proven with ext4 + fscrypt
 # (inlinecrypt): what lands on each device, that it is the ciphertext
 # fscrypt's own software path writes, that it reads back, eviction, stacking,
-# striping, and that without the switch nothing changes.
+# striping, and that without the switch nothing changes. Then the real
+# dmcaps show and check on such devices: the union predicted as the kernel
+# exposes it, the leg that falls back named, and today's output without
+# the switch.
 
 bats_require_minimum_version 1.5.0
 load ../lib/emulation
@@ -42,13 +45,21 @@ fb_switch() {
 
 # fb_on DMNAME: set the switch and reload the same table, so that it applies
 fb_on() {
-	local f
-	f=$(fb_switch "$1") || return 1
-	echo 1 > "$f"
-	[ "$(cat "$f")" = 1 ]
-	dmsetup table "$1" > /tmp/dmcaps-fb-table
-	dmsetup reload "$1" /tmp/dmcaps-fb-table
-	dmsetup resume "$1"
+	fb_switch "$1" > /dev/null
+	dm_fallback_on "$1"
+}
+
+# stack_up_low: "low", linear over plain0 alone (exposes nothing), and
+# "up", 1 MiB chunks of hw0 and low in turn; neither has the switch set
+stack_up_low() {
+	local i table=
+	dmsetup create low --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	for i in $(seq 0 15); do
+		table="$table$((2 * i * SECT_PER_MB)) $SECT_PER_MB linear /dev/hw0 $((i * SECT_PER_MB))
+$(((2 * i + 1) * SECT_PER_MB)) $SECT_PER_MB linear /dev/mapper/low $((i * SECT_PER_MB))
+"
+	done
+	dmsetup create up --table "$table"
 }
 
 # file_extents FILE: "PHYSICAL_BLOCK COUNT" per extent (4 KiB blocks)
@@ -219,15 +230,7 @@ mixed_fscrypt() {
 }
 
 @test "stacked: the switch on the upper device over a lower one without it" {
-	# lower: plain0 alone, exposes nothing; upper: hw0 and the lower device
-	dmsetup create low --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
-	table=
-	for i in $(seq 0 15); do
-		table="$table$((2 * i * SECT_PER_MB)) $SECT_PER_MB linear /dev/hw0 $((i * SECT_PER_MB))
-$(((2 * i + 1) * SECT_PER_MB)) $SECT_PER_MB linear /dev/mapper/low $((i * SECT_PER_MB))
-"
-	done
-	dmsetup create up --table "$table"
+	stack_up_low
 	fb_on up
 	[ "$(exposed low)" = none ]
 	[ "$(exposed up)" = "$XTS" ]
@@ -314,5 +317,146 @@ $(((2 * i + 1) * SECT_PER_MB)) $SECT_PER_MB linear /dev/mapper/low $((i * SECT_P
 	echo 3 > /proc/sys/vm/drop_caches
 	[ "$(md5sum < "$MNT/secret/data")" = "$SUM" ]
 	[ "$(nb_counter hw0 data_units_decrypted)" = 0 ]
+	fb_log_clean
+}
+
+# --- dmcaps show and check under the switch ---------------------------------
+
+# What a DM device over hw0 exposes, as dmcaps prints it; the WHY line of
+# plain0 falling back (lib/predict.c, DMCAPS_CAUSE_DEVICE_FALLBACK).
+XTS_PAIRS="AES-256-XTS:0x1000 dun=8 keyslots=0"
+PLAIN0_SW="plain0 lacks AES-256-XTS: encrypted in software at that device"
+S16=$((16 * SECT_PER_MB))
+HALVES="0 $S16 linear /dev/hw0 0
+$S16 $S16 linear /dev/plain0 0"
+
+# fb_show DEVICE...: dmcaps show --pairs; fails on an error or a MISMATCH
+# (the prediction, the kernel's answer and sysfs disagree)
+fb_show() {
+	run --separate-stderr "$DMCAPS" show --pairs \
+		-o NAME,PREDICTED,KERNEL,EXPOSED,WHY "$@"
+	echo "$output"
+	echo "stderr: $stderr"
+	[ "$status" -eq 0 ]
+	[[ "$output$stderr" != *MISMATCH* ]]
+}
+
+# fb_check DEVICE TABLE [OPTION...]: dmcaps check --pairs, the verdict line
+# eval'd (VERDICT, NOW, NEW, ...)
+fb_check() {
+	local dev=$1 table=$2
+	shift 2
+	run --separate-stderr "$DMCAPS" check --pairs "$@" "$dev" --table "$table"
+	echo "check $dev: status $status"
+	echo "$output"
+	echo "stderr: $stderr"
+	eval "$(printf '%s\n' "$output" | head -n 1)"
+}
+
+@test "dmcaps show, switch on: the union of the legs predicted as the kernel exposes it; the plain leg falls back" {
+	dmcaps_require
+	linear_interleaved mix hw0 plain0
+	fb_on mix
+	fb_show mix
+	node_pairs mix
+	[ "$PREDICTED" = "$XTS_PAIRS" ]
+	[ "$KERNEL" = "$PREDICTED" ] && [ "$EXPOSED" = "$PREDICTED" ]
+	[[ "$WHY" == *"$PLAIN0_SW"* ]]
+	# once for the device (16 targets map to it), nothing for hw0, no loss
+	[ "$(grep -o -F "encrypted in software" <<< "$WHY" | wc -l)" = 1 ]
+	[[ "$WHY" != *hw0* ]]
+	[[ "$WHY" != *"no inline crypto"* ]]
+	# the tree, as people read it
+	run --separate-stderr "$DMCAPS" show mix
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$PLAIN0_SW"* ]]
+}
+
+@test "dmcaps show, switch off: today's output, nothing predicted or exposed, the plain leg a loss" {
+	dmcaps_require
+	linear_interleaved mix hw0 plain0
+	[ "$(cat "$(fb_switch mix)")" = 0 ]
+	fb_show mix
+	node_pairs mix
+	[ "$PREDICTED" = none ] && [ "$KERNEL" = none ] && [ "$EXPOSED" = none ]
+	[[ "$WHY" == *"device plain0 has no inline crypto"* ]]
+	[[ "$WHY" != *"encrypted in software"* ]]
+}
+
+@test "dmcaps show, stacked: the switch on the upper device names the lower DM device as the leg that falls back" {
+	dmcaps_require
+	stack_up_low
+	fb_on up
+	fb_show up
+	node_pairs up
+	[ "$PREDICTED" = "$XTS_PAIRS" ]
+	[ "$KERNEL" = "$PREDICTED" ] && [ "$EXPOSED" = "$PREDICTED" ]
+	# the fallback runs where the clone meets a queue without the mode: low
+	[[ "$WHY" == *"low lacks AES-256-XTS: encrypted in software at that device"* ]]
+	[[ "$WHY" != *plain0* ]]
+	# low, without the switch: today's intersection, plain0 the loss
+	node_pairs low
+	[ "$PREDICTED" = none ] && [ "$KERNEL" = none ] && [ "$EXPOSED" = none ]
+	[[ "$WHY" == *"device plain0 has no inline crypto"* ]]
+	[[ "$WHY" != *"encrypted in software"* ]]
+}
+
+@test "dmcaps check, pvmove's end: onto the plain device shrinks without the switch (plain0 named), keeps with it; the kernel agrees" {
+	dmcaps_require
+	dmsetup create mv --table "0 $((32 * SECT_PER_MB)) linear /dev/hw0 0"
+	[ "$(exposed mv)" = "$XTS" ]
+	fb_check mv "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	[ "$status" -eq 11 ] && [ "$VERDICT" = shrinks ]
+	[ "$NOW" = "$XTS_PAIRS" ] && [ "$NEW" = none ]
+	[[ "$output" == *'ITEM="lost"'*'CAPABILITY="AES-256-XTS(4096)"'*'CAUSE_DEVICE="plain0"'* ]]
+	not dmsetup load mv --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	[ "$(tables mv)" = LIVE ]
+
+	fb_on mv
+	fb_check mv "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0" --verbose
+	[ "$status" -eq 0 ] && [ "$VERDICT" = keeps ]
+	[ "$NOW" = "$XTS_PAIRS" ] && [ "$NEW" = "$XTS_PAIRS" ]
+	# nothing gained or lost
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"mv has crypto_fallback set"* ]]
+	dmsetup load mv --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	dmsetup resume mv
+	[ "$(exposed mv)" = "$XTS" ]
+	# the new live table: kept, exposed, plain0 falling back
+	fb_show mv
+	node_pairs mv
+	[ "$PREDICTED" = "$XTS_PAIRS" ] && [ "$KERNEL" = "$PREDICTED" ]
+	[[ "$WHY" == *"$PLAIN0_SW"* ]]
+	fb_log_clean
+}
+
+@test "dmcaps check, a mixed table onto a device that exposes nothing: keeps without the switch, gains the union with it; the kernel agrees" {
+	dmcaps_require
+	dmsetup create v --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	fb_check v "$HALVES"
+	[ "$status" -eq 0 ] && [ "$VERDICT" = keeps ]
+	[ "$NOW" = none ] && [ "$NEW" = none ]
+	dmsetup load v --table "$HALVES"
+	dmsetup resume v
+	[ "$(exposed v)" = none ]
+
+	# back over plain0 alone, then the switch on: no device supports a
+	# mode, nothing exposed
+	dmsetup load v --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	dmsetup resume v
+	fb_on v
+	[ "$(exposed v)" = none ]
+	fb_check v "$HALVES"
+	[ "$status" -eq 0 ] && [ "$VERDICT" = expands ]
+	[ "$NOW" = none ] && [ "$NEW" = "$XTS_PAIRS" ]
+	[[ "$output" == *'ITEM="gained"'*'CAPABILITY="AES-256-XTS(4096)"'* ]]
+	dmsetup load v --table "$HALVES"
+	dmsetup resume v
+	[ "$(exposed v)" = "$XTS" ]
+	fb_show v
+	node_pairs v
+	[ "$PREDICTED" = "$XTS_PAIRS" ] && [ "$KERNEL" = "$PREDICTED" ]
+	[[ "$WHY" == *"$PLAIN0_SW"* ]]
 	fb_log_clean
 }
