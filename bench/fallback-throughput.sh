@@ -6,7 +6,7 @@
 # an emulated inline-crypto null_blk device and a plain one (the file lies
 # on both), with blk-crypto-fallback above DM (today, dm/crypto_fallback 0:
 # the DM device exposes nothing, the fallback encrypts every block) against
-# per-device fallback (kernel-patches/dm-crypto 0021-0022, dm/crypto_fallback
+# per-device fallback (kernel-patches/dm-crypto 0023-0024, dm/crypto_fallback
 # 1: the emulated device encrypts its blocks, the fallback at the plain
 # device the others). Sequential 1 MiB writes (an in-place overwrite of the
 # whole file, O_DIRECT, fsync at the end) and reads (O_DIRECT), so that

@@ -22,8 +22,9 @@
 #                  which per-device fallback sends clones through, below)
 # --off-path       functions compared and reported as well but off the I/O
 #                  path, which do not count in the exit status (default:
-#                  the kernel's own key eviction, which dm-crypto 0023
-#                  changes on purpose)
+#                  the kernel's own key eviction, which "blk-crypto:
+#                  evict a natively supported key from blk-crypto-fallback
+#                  too" changes on purpose)
 # --objects        the objects to build (default: those holding them)
 # --diff           print the instruction diff of each function that differs
 # --keep           keep the kernel worktree and object directories
@@ -73,7 +74,7 @@ while [ $# -gt 0 ]; do
 	--objects) objects=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--diff) show_diff=1; shift ;;
-	-h|--help) sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument $1" ;;
 	esac
 done
