@@ -121,11 +121,36 @@ static const char *dev_name(const struct dmcaps_dev *d)
 	return dmcaps_dev_dm_name(d) ?: dmcaps_dev_kname(d);
 }
 
+/*
+ * Under per-device fallback (dm/crypto_fallback) the new table exposes what
+ * some devices lack; each of them encrypts that part in software itself.
+ * Not a change of the verdict, but what the user pays for it: said once per
+ * such device, as the prediction's reasons say it (dmcaps show says the
+ * same of the live table). The next such reason at or after *@idx (moved
+ * past it), or NULL.
+ */
+static const struct dmcaps_reason *next_fallback(const struct dmcaps_verdict *v,
+						 size_t *idx)
+{
+	const struct dmcaps_prediction *p = dmcaps_verdict_prediction(v);
+	const struct dmcaps_reason *rs;
+
+	for (; p && *idx < dmcaps_prediction_reason_count(p); (*idx)++) {
+		rs = dmcaps_prediction_reason(p, *idx);
+		if (dmcaps_reason_cause(rs) == DMCAPS_CAUSE_DEVICE_FALLBACK) {
+			(*idx)++;
+			return rs;
+		}
+	}
+	return NULL;
+}
+
 static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 			 const char *device, enum verdict_format fmt)
 {
 	struct libscols_table *tb = scols_new_table();
 	struct libscols_line *ln;
+	const struct dmcaps_reason *rs;
 	const char *verdict = dmcaps_verdict_kind_name(dmcaps_verdict_kind(v));
 	char *now = NULL, *new = NULL, buf[32];
 	size_t i;
@@ -169,9 +194,9 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 
 	for (i = 0; i < dmcaps_verdict_change_count(v); i++) {
 		const struct dmcaps_change *c = dmcaps_verdict_change(v, i);
-		const struct dmcaps_reason *rs = dmcaps_change_reason(c);
 		char *what = NULL, *cause = NULL;
 
+		rs = dmcaps_change_reason(c);
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln) {
 			r = EXIT_DMCAPS_NOMEM;
@@ -192,6 +217,25 @@ static int print_machine(FILE *f, const struct dmcaps_verdict *v,
 			cell_set(ln, VCOL_TARGET_TYPE, dmcaps_reason_target_type(rs));
 			cell_set(ln, VCOL_CAUSE_DEVICE, dev_name(dmcaps_reason_dev(rs)));
 		}
+	}
+	i = 0;
+	while (!r && (rs = next_fallback(v, &i))) {
+		char *text = NULL;
+
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln || dmcaps_reason_format(rs, &text) < 0) {
+			r = EXIT_DMCAPS_NOMEM;
+			break;
+		}
+		cell_set(ln, VCOL_ITEM, "fallback");
+		cell_set(ln, VCOL_DEVICE, device);
+		cell_set(ln, VCOL_VERDICT, verdict);
+		cell_set(ln, VCOL_CAUSE, text);
+		free(text);
+		snprintf(buf, sizeof(buf), "%zu", dmcaps_reason_target(rs) + 1);
+		cell_set(ln, VCOL_TARGET, buf);
+		cell_set(ln, VCOL_TARGET_TYPE, dmcaps_reason_target_type(rs));
+		cell_set(ln, VCOL_CAUSE_DEVICE, dev_name(dmcaps_reason_dev(rs)));
 	}
 	if (!r && scols_print_table(tb))
 		r = EXIT_DMCAPS_FAILURE;
@@ -219,6 +263,7 @@ static const char *verdict_sentence(enum dmcaps_verdict_kind k)
 int verdict_print(FILE *f, const struct dmcaps_verdict *v, const char *device,
 		  enum verdict_format fmt)
 {
+	const struct dmcaps_reason *rs;
 	char *now = NULL, *new = NULL;
 	size_t i;
 
@@ -247,6 +292,14 @@ int verdict_print(FILE *f, const struct dmcaps_verdict *v, const char *device,
 		       what ? what : "?", cause ? cause : "?");
 		free(what);
 		free(cause);
+	}
+	i = 0;
+	while ((rs = next_fallback(v, &i))) {
+		char *text = NULL;
+
+		dmcaps_reason_format(rs, &text);
+		fprintf(f, "  fallback: %s\n", text ? text : "?");
+		free(text);
 	}
 	free(now);
 	free(new);

@@ -107,6 +107,51 @@ vcheck() {
 	assert_status 0
 }
 
+@test "check: per-device fallback: onto a plain device keeps, the device that falls back named once" {
+	# mix has dm/crypto_fallback set: its tables expose the union, sdc
+	# encrypts what it lacks in software (nothing lost)
+	vcheck "$VROOT" mix --table "0 2048 linear 8:32 0
+2048 2048 linear 8:32 2048"
+	assert_status 0
+	[ "$VERDICT" = keeps ]
+	[ "$NEW" = "AES-256-XTS:0x1000 dun=8 keyslots=0" ]
+	assert_contains "$output" 'ITEM="fallback" DEVICE="mix" VERDICT="keeps" NOW="" NEW="" SOURCE="" CAPABILITY="" CAUSE="sdc lacks AES-256-XTS: encrypted in software at that device" TARGET="1" TARGET_TYPE="linear" CAUSE_DEVICE="sdc"'
+	# once per device, not per target; nothing lost or gained
+	[ "$(printf '%s\n' "$output" | grep -c 'ITEM="fallback"')" -eq 1 ]
+	refute_contains "$output" 'ITEM="lost"'
+	refute_contains "$output" 'ITEM="gained"'
+	run --separate-stderr dmcaps --sysroot "$VROOT" check mix --table "0 2048 linear 8:48 0
+2048 2048 linear 8:32 0"
+	assert_status 0
+	assert_contains "$output" "mix: keeps its inline-crypto capabilities"
+	assert_contains "$output" "  fallback: sdc lacks AES-256-XTS: encrypted in software at that device"
+	refute_contains "$output" "sdd"
+	# every device has it all: no fallback line
+	vcheck "$VROOT" mix --table "0 2048 linear 8:48 0"
+	assert_status 0
+	refute_contains "$output" fallback
+}
+
+@test "check --json: per-device fallback items" {
+	require_python3
+	run --separate-stderr dmcaps --sysroot "$VROOT" check --json mix --table "0 2048 linear 8:32 0"
+	assert_status 0
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["check"]
+fb = [i for i in d if i["item"] == "fallback"]
+assert len(fb) == 1 and fb[0]["cause_device"] == "sdc" and fb[0]["target"] == 1, d
+'
+}
+
+@test "check: without the switch, a plain device is a loss, not a fallback" {
+	vcheck "$VROOT" lower --table "0 2048 linear 8:0 0
+2048 2048 linear 8:32 0"
+	assert_status 11
+	assert_contains "$output" 'CAUSE_DEVICE="sdc"'
+	refute_contains "$output" fallback
+}
+
 @test "check: the table from a file, from standard input, with comments" {
 	printf '# a comment\n\n0 204800 linear 8:2 0\n  204800 102400 linear 179:1 2048  \n' > "$BATS_TEST_TMPDIR/t"
 	run --separate-stderr dmcaps --sysroot "$PHONE" check lin "$BATS_TEST_TMPDIR/t"

@@ -417,8 +417,12 @@ fb_check() {
 	fb_check mv "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0" --verbose
 	[ "$status" -eq 0 ] && [ "$VERDICT" = keeps ]
 	[ "$NOW" = "$XTS_PAIRS" ] && [ "$NEW" = "$XTS_PAIRS" ]
-	# nothing gained or lost
-	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
+	# nothing gained or lost; plain0 named once as the device that falls back
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 2 ]
+	[[ "$output" == *'ITEM="fallback"'*"CAUSE=\"$PLAIN0_SW\""*'CAUSE_DEVICE="plain0"'* ]]
+	run --separate-stderr "$DMCAPS" check mv --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"  fallback: $PLAIN0_SW"* ]]
 	[[ "$stderr" == *"mv has crypto_fallback set"* ]]
 	dmsetup load mv --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
 	dmsetup resume mv
@@ -451,6 +455,8 @@ fb_check() {
 	[ "$status" -eq 0 ] && [ "$VERDICT" = expands ]
 	[ "$NOW" = none ] && [ "$NEW" = "$XTS_PAIRS" ]
 	[[ "$output" == *'ITEM="gained"'*'CAPABILITY="AES-256-XTS(4096)"'* ]]
+	[[ "$output" == *'ITEM="fallback"'*"CAUSE=\"$PLAIN0_SW\""* ]]
+	[[ "$output" != *hw0* ]]
 	dmsetup load v --table "$HALVES"
 	dmsetup resume v
 	[ "$(exposed v)" = "$XTS" ]
