@@ -13,7 +13,7 @@ Per command: the median wall time, the spread (min and max), the median
 CPU time (user + system, from wait4) and the peak RSS; then the ratios of
 the medians. Runs as root in the VM (bench/scale.sh starts it):
 
-  tests/vm/run.sh --build BUILD --exec bench/scale-guest.sh
+  tests/vm/run.sh --build BUILD --exec bench/scale-guest.py
 
 Writes BENCH_OUT/scale.tsv (the plot's data) and prints the tables.
 """

@@ -82,6 +82,29 @@ $LEN $LEN linear /dev/emmc0 0"
 	log_clean
 }
 
+@test "one capability set per device, however many targets map to it" {
+	local i table=
+	for i in $(seq 0 63); do
+		table="$table$((2 * i * 1024)) 1024 linear /dev/ufs0 $((i * 1024))
+$(((2 * i + 1) * 1024)) 1024 linear /dev/emmc0 $((i * 1024))
+"
+	done
+	dmsetup create dev --table "$table"
+	caps dev
+	[ "$status" -eq 0 ]
+	# the table's, the queue's, ufs0's and emmc0's
+	[[ "$(field header)" == *" sets=4 devs=128 "* ]]
+	expect_field "table " "$BOTH"
+	expect_field "target 127 " "start=$((127 * 1024)) length=1024 type=linear passes=1 devs=$(majmin /dev/emmc0)"
+	# every record of a device names its one set, as sysfs shows the device
+	[ "$(printf '%s\n' "$output" | grep -c "^dev [0-9]* target=[0-9]* dev=$(majmin /dev/ufs0) $(crypto_sysfs ufs0)\$")" -eq 64 ]
+	[ "$(printf '%s\n' "$output" | grep -c "^dev [0-9]* target=[0-9]* dev=$(majmin /dev/emmc0) $(crypto_sysfs emmc0)\$")" -eq 64 ]
+	# a short buffer: the total size asked for fits the answer exactly
+	caps --buffer 1024 --no-retry dev
+	[[ "$(field header)" == *" sets=4 devs=128 "*" buffer_full=1 "* ]]
+	log_clean
+}
+
 # passes TYPE: 1 if the kernel says target type TYPE passes inline crypto
 passes() {
 	python3 "$CC_TOOL" --types | sed -n "s/^type $1 passes=\([01]\) .*/\1/p"

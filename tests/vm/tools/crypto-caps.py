@@ -223,9 +223,10 @@ def query(ctl, args):
                    (CAPS_KERNEL_SUPPORT, "kernel")):
         if h["flags"] & bit:
             fl.append(n)
-    print("header version=%d size=%d flags=%s total_size=%d returned=%d buffer_full=%d tries=%d "
-          "modes=%s" % (h["version"], h["size"], ",".join(fl) or "-", h["total_size"],
-                        data_size - data_start, full, tries, ",".join(ans.modes)))
+    print("header version=%d size=%d flags=%s sets=%d devs=%d total_size=%d returned=%d "
+          "buffer_full=%d tries=%d modes=%s" %
+          (h["version"], h["size"], ",".join(fl) or "-", h["num_sets"], h["num_devs"],
+           h["total_size"], data_size - data_start, full, tries, ",".join(ans.modes)))
     for line in ans.lines():
         print(line)
     return 0

@@ -229,6 +229,13 @@ static const struct dm_crypto_caps_set *caps_set(const struct dm_crypto_caps *h,
  * the moment of the call; nothing reloads the stacks during the fuzz run):
  * a present table set is within every device's set.
  */
+static const struct dm_crypto_caps_dev *dev_rec(const struct dm_crypto_caps *h,
+						 const uint8_t *a, uint32_t i)
+{
+	return (const void *)(a + h->devs_offset + i * h->dev_size);
+}
+
+/* After the device records were checked: every set they name is inside. */
 static void check_intersection(struct fuzz *f, uint64_t index,
 			       const struct dm_crypto_caps *h, const uint8_t *a)
 {
@@ -238,7 +245,7 @@ static void check_intersection(struct fuzz *f, uint64_t index,
 	if (!(t->flags & DM_CRYPTO_SET_PRESENT))
 		return;
 	for (i = 0; i < h->num_devs; i++) {
-		d = caps_set(h, a, 2 + i);
+		d = caps_set(h, a, dev_rec(h, a, i)->set);
 		if (!(d->flags & DM_CRYPTO_SET_PRESENT) ||
 		    d->max_dun_bytes < t->max_dun_bytes)
 			return fuzz_anomaly(f, index, "caps: table set (dun %u) beyond dev %u's (flags %#x dun %u)",
@@ -323,7 +330,7 @@ static void check_answer(struct fuzz *f, uint64_t index,
 	if (h.flags & DM_CRYPTO_CAPS_TARGET_TYPES ||
 	    !(h.flags & DM_CRYPTO_CAPS_INACTIVE) != !q->inactive ||
 	    h.num_types || h.table_set != 0 || h.queue_set != 1 ||
-	    h.num_sets != 2 + h.num_devs)
+	    h.num_sets < 2 || (h.num_devs && h.num_sets < 3))
 		return fuzz_anomaly(f, index, "caps: table answer with flags %#x (inactive asked %d) sets %u/%u of %u, %u devs, %u types",
 				    h.flags, q->inactive, h.table_set, h.queue_set,
 				    h.num_sets, h.num_devs, h.num_types);
@@ -346,7 +353,6 @@ static void check_answer(struct fuzz *f, uint64_t index,
 						    i, m, s->data_unit_sizes[m]);
 		}
 	}
-	check_intersection(f, index, &h, a);
 	for (i = 0; i < h.num_targets; i++) {
 		const struct dm_crypto_caps_target *t = (const void *)
 			(a + h.targets_offset + i * h.target_size);
@@ -360,14 +366,23 @@ static void check_answer(struct fuzz *f, uint64_t index,
 					    (unsigned long long)t->length);
 	}
 	for (i = 0; i < h.num_devs; i++) {
-		const struct dm_crypto_caps_dev *d = (const void *)
-			(a + h.devs_offset + i * h.dev_size);
+		const struct dm_crypto_caps_dev *d = dev_rec(&h, a, i), *e;
 
-		if (d->target >= h.num_targets || d->set != 2 + i || !d->dev)
-			return fuzz_anomaly(f, index, "caps: dev %u target %u set %u dev %#llx",
-					    i, d->target, d->set,
+		if (d->target >= h.num_targets || d->set < 2 ||
+		    d->set >= h.num_sets || !d->dev)
+			return fuzz_anomaly(f, index, "caps: dev %u target %u set %u of %u dev %#llx",
+					    i, d->target, d->set, h.num_sets,
 					    (unsigned long long)d->dev);
+		/* One set per device: shared by its records, no other's. */
+		for (m = 0; m < i; m++) {
+			e = dev_rec(&h, a, m);
+			if ((e->dev == d->dev) != (e->set == d->set))
+				return fuzz_anomaly(f, index, "caps: devs %u (%#llx, set %u) and %u (%#llx, set %u)",
+						    m, (unsigned long long)e->dev, e->set,
+						    i, (unsigned long long)d->dev, d->set);
+		}
 	}
+	check_intersection(f, index, &h, a);
 }
 
 void fuzz_caps_call(struct fuzz *f, struct rng *r, uint64_t index,
