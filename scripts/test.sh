@@ -20,7 +20,9 @@
 #      time (the first tier in one lane, the others in a second); prints
 #      the kernel build and VM time of each tier,
 #   4. boot tier: initramfs images built by mkinitramfs and by dracut with
-#      dmcaps' boot check, booted by the patched kernel (tests/boot/run.sh).
+#      dmcaps' boot check, booted by the patched kernel (tests/boot/run.sh),
+#      in the patched tier's lane after it, from a `make install` staged
+#      before step 2b.
 # Prints "N passed, N failed, N skipped" over all tiers last; exits non-zero
 # on any failure. DMCAPS_SKIP_HARDENING=1 skips step 2b, DMCAPS_SKIP_VM=1
 # the VM tiers, loudly;
@@ -132,6 +134,15 @@ if make -s -j"$jobs" distcheck > "$builddir/distcheck.log" 2>&1; then
 else
 	echo "distcheck: FAILED"
 	tail -n 40 "$builddir/distcheck.log"
+	fail=$((fail + 1)); status=1
+fi
+
+# The boot tier's dmcaps, installed now: the boot tier runs beside the
+# valgrind suite, which uses this build tree until the end.
+boot_stage=$builddir/boot-stage
+rm -rf "$boot_stage"
+if ! make -s install DESTDIR="$boot_stage" > "$builddir/boot-stage.log" 2>&1; then
+	echo "make install DESTDIR=$boot_stage failed:"; tail -n 20 "$builddir/boot-stage.log"
 	fail=$((fail + 1)); status=1
 fi
 
@@ -268,11 +279,45 @@ vm_tier() {	# vm_tier TIER: its kernel, then its suites; vm-TIER.{log,result}
 	} > "$log" 2>&1
 }
 
+# Boot tier (tests/boot/run.sh): initramfs images by mkinitramfs and by
+# dracut with dmcaps installed, booted by the patched kernel; the output in
+# boot.log, its exit status in boot.rc. It runs in the patched tier's lane
+# after it (the kernel is there, and the other lane still has work).
+boot_tier() {
+	local kernel=() t1=$SECONDS rc
+	if [ -f "$kdir/patched.rc" ] && [ "$(cat "$kdir/patched.rc")" = 0 ]; then
+		kernel=(--kernel "$(cat "$kdir/patched.path")")
+	fi
+	"$top/tests/boot/run.sh" --build "$builddir" --stage "$boot_stage" \
+		"${kernel[@]}" > "$builddir/boot.log" 2>&1
+	rc=$?
+	echo "# boot tier: $((SECONDS - t1)) s, started at $((t1 - t0))s" >> "$builddir/boot.log"
+	echo $rc > "$builddir/boot.rc"
+}
+
+boot_report() {
+	local rc p f
+	step "boot tier: mkinitramfs and dracut images, real boots of the patched kernel"
+	cat "$builddir/boot.log"
+	rc=$(cat "$builddir/boot.rc" 2>/dev/null || echo 2)
+	p=$(grep -c '^ok ' "$builddir/boot.log"); f=$(grep -c '^not ok ' "$builddir/boot.log")
+	pass=$((pass + p)); fail=$((fail + f))
+	if [ "$rc" = 77 ]; then
+		echo "boot tier SKIPPED: $(grep -m1 '# SKIP' "$builddir/boot.log")"
+		skip=$((skip + 1))
+	elif [ "$rc" != 0 ]; then
+		status=1
+		[ "$f" -gt 0 ] || fail=$((fail + 1))
+	fi
+	echo "boot tier: $p passed, $f failed"
+}
+
 vm_lane() {	# vm_lane TIER...: the tiers one after another
 	local t
 	for t in "$@"; do
 		vm_tier "$t"
 		echo $? > "$builddir/vm-$t.rc"
+		[ "$t" != patched ] || boot_tier
 	done
 }
 
@@ -283,7 +328,7 @@ vm_tiers() {
 		skip=$((skip + 1))
 	fi
 	step "VM tiers: lane 1 ${tiers[0]}; lane 2 ${tiers[*]:1}"
-	rm -f "$builddir"/vm-*.rc "$builddir"/vm-*.result
+	rm -f "$builddir"/vm-*.rc "$builddir"/vm-*.result "$builddir"/boot.rc
 	vm_lane "${tiers[0]}" &
 	lane1=$!
 	bg_pids+=("$lane1")
@@ -329,27 +374,13 @@ else
 	vm_tiers
 fi
 
-# Before the boot tier, which runs `make install` in the build tree the
-# valgrind suite runs in.
 valgrind_finish
 
-# Boot tier (tests/boot/run.sh): initramfs images by mkinitramfs and by
-# dracut with dmcaps installed, booted by the patched kernel.
+# The boot tier ran in the patched tier's lane; without that tier
+# (DMCAPS_TIERS), here, on the patched kernel build-kernel.sh builds.
 if [ "${DMCAPS_SKIP_VM:-0}" != 1 ]; then
-	step "boot tier: mkinitramfs and dracut images, real boots of the patched kernel"
-	t1=$SECONDS
-	"$top/tests/boot/run.sh" --build "$builddir" | tee "$builddir/boot.log"
-	rc=${PIPESTATUS[0]}
-	p=$(grep -c '^ok ' "$builddir/boot.log"); f=$(grep -c '^not ok ' "$builddir/boot.log")
-	pass=$((pass + p)); fail=$((fail + f))
-	if [ $rc -eq 77 ]; then
-		echo "boot tier SKIPPED: $(grep -m1 '# SKIP' "$builddir/boot.log")"
-		skip=$((skip + 1))
-	elif [ $rc -ne 0 ]; then
-		status=1
-		[ "$f" -gt 0 ] || fail=$((fail + 1))
-	fi
-	echo "boot tier: $p passed, $f failed in $((SECONDS - t1)) s"
+	[ -f "$builddir/boot.rc" ] || boot_tier
+	boot_report
 else
 	step "boot tier SKIPPED (DMCAPS_SKIP_VM=1): no image was booted"
 	skip=$((skip + 1))

@@ -7,7 +7,7 @@
 # (User-Mode Linux, initrd=) with the root file system on a DM stack over
 # emulated inline-crypto devices (emulate-stack.sh, test only).
 #
-#   tests/boot/run.sh --build DIR [--kernel LINUX] [mkinitramfs] [dracut]
+#   tests/boot/run.sh --build DIR [--stage STAGE] [--kernel LINUX] [mkinitramfs] [dracut]
 #
 # The image's /etc/dmcaps/initramfs.conf (the administrator's, written
 # before the image is built) asks for AES-256-XTS:4096:8 under policy fail
@@ -46,7 +46,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-build= kernel=${DMCAPS_KERNEL:-}
+build= kernel=${DMCAPS_KERNEL:-} given_stage=
 timeout_s=${DMCAPS_BOOT_TIMEOUT:-120}
 tools=()
 
@@ -54,6 +54,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$(realpath "$2"); shift 2 ;;
 	--kernel) kernel=$(realpath "$2"); shift 2 ;;
+	--stage) given_stage=$(realpath "$2"); shift 2 ;;
 	mkinitramfs|dracut) tools+=("$1"); shift ;;
 	*) echo "boot: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -83,9 +84,18 @@ work=$(mktemp -d /var/tmp/dmcaps-boot.XXXXXX) || exit 2
 [ -n "${DMCAPS_BOOT_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 
 # ---- dmcaps as `make install` installs it, and the administrator's config
+# --stage: what `make install DESTDIR=STAGE` of the build put there before
+# (scripts/test.sh installs early, so that the boot tier can run while
+# other tests still use the build tree); copied, so that STAGE stays as
+# make install left it.
 stage=$work/stage
-make -s -C "$build" install DESTDIR="$stage" > "$work/install.log" 2>&1 ||
-	{ cat "$work/install.log" >&2; die "make install failed"; }
+if [ -n "$given_stage" ]; then
+	[ -d "$given_stage" ] || die "--stage $given_stage: no such directory"
+	cp -a "$given_stage" "$stage" || die "cannot copy $given_stage"
+else
+	make -s -C "$build" install DESTDIR="$stage" > "$work/install.log" 2>&1 ||
+		{ cat "$work/install.log" >&2; die "make install failed"; }
+fi
 mkvar() {	# a make variable of the build tree, expanded as make install does
 	printf 'dmcaps-print-var:\n\t@echo $(%s)\n' "$1" |
 		make -s --no-print-directory -C "$build" -f Makefile -f - dmcaps-print-var
