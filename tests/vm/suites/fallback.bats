@@ -420,10 +420,10 @@ fb_check() {
 	# nothing gained or lost; plain0 named once as the device that falls back
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq 2 ]
 	[[ "$output" == *'ITEM="fallback"'*"CAUSE=\"$PLAIN0_SW\""*'CAUSE_DEVICE="plain0"'* ]]
+	[[ "$stderr" == *"mv has crypto_fallback set"* ]]
 	run --separate-stderr "$DMCAPS" check mv --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"  fallback: $PLAIN0_SW"* ]]
-	[[ "$stderr" == *"mv has crypto_fallback set"* ]]
 	dmsetup load mv --table "0 $((32 * SECT_PER_MB)) linear /dev/plain0 0"
 	dmsetup resume mv
 	[ "$(exposed mv)" = "$XTS" ]
