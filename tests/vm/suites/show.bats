@@ -263,13 +263,6 @@ $((64 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
 	# refuses to shrink): the usual answer again
 	nb_create ufs1 64 "AES-256-XTS=4096 Adiantum=4096" 8 16
 	dmsetup suspend hr
-	if [ "$DMCAPS_KERNEL_TIER" = stock-6.1 ]; then
-		# 6.1 refuses it ("capabilities of new DM table were more
-		# restrictive than the old table's"); 6.12 accepts it
-		not dmsetup load hr --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs1 0"
-		dmsetup resume hr
-		return 0
-	fi
 	dmsetup load hr --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs1 0"
 	dmsetup resume hr
 	run --separate-stderr "$DMCAPS" show --pairs -o NAME,WHY hr
