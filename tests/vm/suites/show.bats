@@ -241,10 +241,15 @@ $((64 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
 }
 
 @test "a device hot removed from under a DM device: named, its meaning said, exit 12" {
-	local k
+	local k ufs1
 	dmsetup create hr --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs0 0"
 	k=$(dm_kname hr)
 	[ "$(crypto_sysfs "$k" | sed 's/ slots=.*//')" = "$(crypto_sysfs ufs0 | sed 's/ slots=.*//')" ]
+	# the device the table moves to at the end, made now: a device made
+	# after ufs0 is gone could take its number, and DM would find the
+	# removed disk again by it
+	nb_create ufs1 64 "AES-256-XTS=4096 Adiantum=4096" 8 16
+	ufs1=$(stat -L -c '%t:%T' /dev/ufs1)
 	# power ufs0 off: the disk goes, the live table still holds it
 	echo 0 > "$NULLB/ufs0/power"
 	[ ! -e /dev/ufs0 ]
@@ -261,10 +266,11 @@ $((64 * SECT_PER_MB)) $((64 * SECT_PER_MB)) linear /dev/emmc0 0"
 	[[ "$stderr" == *"target 1: device "*" of the linear target was removed while in the live table"* ]]
 	# a new table without it (onto a device with the same set: DM
 	# refuses to shrink): the usual answer again
-	nb_create ufs1 64 "AES-256-XTS=4096 Adiantum=4096" 8 16
 	dmsetup suspend hr
 	dmsetup load hr --table "0 $((64 * SECT_PER_MB)) linear /dev/ufs1 0"
 	dmsetup resume hr
+	# the live table maps ufs1 itself (dmsetup prints MAJ:MIN in decimal)
+	[ "$(dmsetup table hr | awk '{ print $4 }')" = "$((16#${ufs1%:*})):$((16#${ufs1#*:}))" ]
 	run --separate-stderr "$DMCAPS" show --pairs -o NAME,WHY hr
 	echo "$output"
 	[ "$status" -eq 0 ]
