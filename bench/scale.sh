@@ -27,6 +27,8 @@ build=$(realpath "${1:?usage: $0 [--kernel LINUX] BUILD}")
 mkdir -p "$build/bench"
 ${CC:-cc} -O2 -Wall -Werror -I"$top/lib" -o "$build/bench/ioctl-latency" \
 	"$top/bench/ioctl-latency.c"
+${CC:-cc} -O2 -Wall -Werror -static -o "$build/bench/spawn-usage" \
+	"$top/bench/spawn-usage.c"
 "$top/tests/vm/run.sh" "${kernel[@]}" --timeout 3000 --build "$build" \
 	--exec "$top/bench/scale-guest.py"
 "$top/bench/scale-plot.sh" "$build/bench/scale.tsv" "$build/bench/scale.png"
