@@ -36,6 +36,16 @@
 #   - a changed fragment re-runs olddefconfig;
 #   - make and ccache then rebuild only the objects whose inputs changed.
 # Prints the path of the built `linux` binary on its last line of stdout.
+#
+#   tests/vm/build-kernel.sh --tier TIER --each-patch
+#
+# checks the tier's series as a reviewer applies it: in a scratch worktree
+# (each/TIER/ in the cache) it builds pristine, then applies the patches one
+# by one, and after each one runs olddefconfig on the tier's fragments, builds,
+# rebuilds the C files the patch touches with W=1, and runs checkpatch.pl
+# --strict on it. Prints one line per patch; fails if a patch does not
+# apply, does not build, brings a compiler warning, or is not checkpatch
+# clean.
 
 set -euo pipefail
 
@@ -44,6 +54,7 @@ patches=$top/kernel-patches
 cache=${DMCAPS_KERNEL_CACHE:-/var/cache/dmcaps/kernel}
 jobs=${DMCAPS_JOBS:-$(nproc)}
 tier=${DMCAPS_KERNEL_TIER:-patched}
+each_patch=false
 
 log() { echo "build-kernel: $*" >&2; }
 die() { echo "build-kernel: error: $*" >&2; exit 1; }
@@ -51,7 +62,8 @@ die() { echo "build-kernel: error: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tier) tier=$2; shift 2 ;;
-	-h|--help) sed -n '4,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--each-patch) each_patch=true; shift ;;
+	-h|--help) sed -n '4,48p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument $1" ;;
 	esac
 done
@@ -183,6 +195,8 @@ apply_series() {
 	echo "$want" > "$series_key"
 }
 
+# configure [--partial]: --partial (a series applied only in part) lets
+# olddefconfig drop the options that later patches introduce.
 configure() {
 	local want key line sym f
 	local paths=()
@@ -190,11 +204,15 @@ configure() {
 	want=$(files_key "${paths[@]}")
 	key=$(cat "$config_key" 2>/dev/null || true)
 	[ "$key" = "$want" ] && [ -f "$out/.config" ] && return 0
+	[ "${1-}" = --partial ] && key=partial
 	log "$tier: configuring from ${fragments[*]}"
 	mkdir -p "$out"
 	cat "${paths[@]}" | grep -v '^#' |
 		sed 's/^\(CONFIG_[A-Z0-9_]*\)=n$/# \1 is not set/' > "$out/.config"
 	make -s -C "$src" O="$out" ARCH=um olddefconfig >&2
+	if [ "$key" = partial ]; then
+		return 0
+	fi
 	# Every option the fragments ask for must have survived olddefconfig:
 	# a silently dropped option makes a test kernel that tests nothing.
 	while read -r line; do
@@ -209,18 +227,104 @@ configure() {
 	echo "$want" > "$config_key"
 }
 
+kmake() {
+	# CCACHE_BASEDIR makes the cached compiler input relative to the
+	# build directory ("../src/..."), so every tier, the --each-patch tree
+	# and another cache laid out the same way (a developer's topic tree)
+	# hit the same entries when DMCAPS_CCACHE_DIR points them at one ccache.
+	CCACHE_DIR=${DMCAPS_CCACHE_DIR:-$cache/ccache} \
+	CCACHE_BASEDIR=$cache CCACHE_NOHASHDIR=true \
+		make -s -C "$src" O="$out" ARCH=um -j"$jobs" CC="ccache gcc" \
+		KCFLAGS= "$@"
+}
+
 build() {
 	local t0=$SECONDS
-	# CCACHE_BASEDIR makes the cached compiler input relative to the
-	# build directory ("../src/..."), so every tier and another cache laid
-	# out the same way (a developer's topic tree) hits the same entries
-	# when DMCAPS_CCACHE_DIR points them at one ccache.
-	export CCACHE_DIR=${DMCAPS_CCACHE_DIR:-$cache/ccache}
-	export CCACHE_BASEDIR=$cache CCACHE_NOHASHDIR=true
 	log "$tier: building ARCH=um with $jobs job(s) in $out"
-	make -s -C "$src" O="$out" ARCH=um -j"$jobs" CC="ccache gcc" \
-		KCFLAGS= linux >&2
+	kmake linux >&2
 	log "$tier: kernel ready in $((SECONDS - t0))s: $out/linux"
+}
+
+# The C files a patch adds or changes, that this configuration compiles.
+patch_objects() {
+	local f
+	sed -n 's|^+++ b/\(.*\.c\)$|\1|p' "$1" | while read -r f; do
+		[ -f "$out/${f%.c}.o" ] && echo "${f%.c}.o"
+	done
+}
+
+# The number of checkpatch.pl --strict findings in a patch file (run
+# outside any git tree: checkpatch.pl looks for one in the working directory).
+checkpatch_findings() {
+	(cd / && "$src/scripts/checkpatch.pl" --strict --terse --no-summary "$1" 2>&1) |
+		grep -c . || true
+}
+
+# --each-patch: see the head of this file.
+build_each() {
+	local work=$cache/each/$tier repo p n=0 t0 warnings objs bad=0 w1 cp
+	case "$tier" in stock-6.1) repo=$src ;; *) repo=$repo612 ;; esac
+	import_pristine "$repo"
+	src=$work/src out=$work/build config_key=$work/config.key
+	mkdir -p "$work"
+	git -C "$repo" worktree remove -f "$src" >/dev/null 2>&1 || rm -rf "$src"
+	git -C "$repo" worktree prune
+	git -C "$repo" worktree add -q --detach "$src" pristine
+	git -C "$src" config gc.auto 0
+	rm -f "$config_key"
+	configure --partial
+	t0=$SECONDS
+	log "$tier: building pristine in $out"
+	kmake linux >/dev/null 2>"$work/build.log" || die "pristine does not build: $work/build.log"
+	printf '%-70s %6s %8s %8s %s\n' patch build warnings W=1 checkpatch
+	printf '%-70s %5ss %8s %8s %s\n' "(pristine)" $((SECONDS - t0)) \
+		"$(grep -c 'warning:' "$work/build.log")" - -
+	series_files
+	for p in "${files[@]}"; do
+		case "$p" in */series) continue ;; esac
+		n=$((n + 1))
+		if ! git -C "$src" am -q "$p" >&2; then
+			git -C "$src" am --abort >/dev/null 2>&1 || true
+			die "${p#"$patches"/} does not apply in series order"
+		fi
+		rm -f "$config_key"
+		configure --partial
+		t0=$SECONDS
+		if ! kmake linux >/dev/null 2>"$work/build.log"; then
+			cat "$work/build.log" >&2
+			die "${p#"$patches"/} does not build"
+		fi
+		warnings=$(grep -c 'warning:' "$work/build.log" || true)
+		# W=1 on what the patch touches: removing the objects makes
+		# make rebuild them with the extra warnings.
+		objs=$(patch_objects "$p")
+		w1=0
+		if [ -n "$objs" ]; then
+			# shellcheck disable=SC2086 # one word per object
+			(cd "$out" && rm -f $objs)
+			# shellcheck disable=SC2086
+			kmake W=1 $objs >/dev/null 2>"$work/w1.log" ||
+				die "${p#"$patches"/}: W=1 build failed: $work/w1.log"
+			w1=$(grep -c 'warning:' "$work/w1.log" || true)
+		else
+			: > "$work/w1.log"
+		fi
+		cp=$(checkpatch_findings "$p")
+		printf '%-70s %5ss %8s %8s %s\n' "${p#"$patches"/}" \
+			$((SECONDS - t0)) "$warnings" "$w1" \
+			"$(if [ "$cp" -eq 0 ]; then echo clean; else echo "$cp finding(s)"; fi)"
+		if [ $((warnings + w1 + cp)) -gt 0 ]; then
+			grep -h 'warning:' "$work/build.log" "$work/w1.log" >&2 || true
+			(cd / && "$src/scripts/checkpatch.pl" --strict --terse \
+				--no-summary "$p" >&2) || true
+			bad=$((bad + 1))
+		fi
+	done
+	# The whole series must keep every option of the fragments.
+	rm -f "$config_key"
+	configure
+	[ "$bad" -eq 0 ] || die "$bad of $n patches have warnings or checkpatch findings"
+	log "$tier: each of $n patches applies, builds without warnings and is checkpatch clean"
 }
 
 ensure_packages
@@ -235,6 +339,10 @@ if ! flock -n 9; then
 	flock 9
 fi
 mkdir -p "$(dirname "$src")"
+if $each_patch; then
+	build_each
+	exit 0
+fi
 prepare_source
 apply_series
 configure
