@@ -43,9 +43,10 @@
 # (each/TIER/ in the cache) it builds pristine, then applies the patches one
 # by one, and after each one runs olddefconfig on the tier's fragments, builds,
 # rebuilds the C files the patch touches with W=1, and runs checkpatch.pl
-# --strict on it. Prints one line per patch; fails if a patch does not
-# apply, does not build, brings a compiler warning, or is not checkpatch
-# clean.
+# --strict on it (get_maintainer.pl answers its "does MAINTAINERS need
+# updating?": a file the patch adds must have a maintainer). Prints one
+# line per patch; fails if a patch does not apply, does not build, brings a
+# compiler warning, or is not checkpatch clean.
 
 set -euo pipefail
 
@@ -63,7 +64,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--tier) tier=$2; shift 2 ;;
 	--each-patch) each_patch=true; shift ;;
-	-h|--help) sed -n '4,48p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,49p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument $1" ;;
 	esac
 done
@@ -253,11 +254,27 @@ patch_objects() {
 	done
 }
 
-# The number of checkpatch.pl --strict findings in a patch file (run
-# outside any git tree: checkpatch.pl looks for one in the working directory).
+# checkpatch.pl --strict on a patch file (run outside any git tree: it
+# looks for one in the working directory). Its question for every patch
+# that adds a file, "does MAINTAINERS need updating?", is answered instead
+# of asked: a file the patch adds must have a maintainer besides the
+# catch-all entry (get_maintainer.pl in the tree the patch is applied to).
+checkpatch() {
+	local f
+	(cd / && "$src/scripts/checkpatch.pl" --strict --terse --no-summary \
+		--ignore FILE_PATH_CHANGES "$1" 2>&1) || true
+	awk '/^diff --git /{f = $4; sub(/^b\//, "", f)}
+	     /^new file mode/{print f}' "$1" | while read -r f; do
+		(cd "$src" && ./scripts/get_maintainer.pl --no-git \
+			--no-git-fallback --no-rolestats -f "$f" 2>/dev/null) |
+			grep -v -e torvalds@linux-foundation.org \
+				-e linux-kernel@vger.kernel.org | grep -q . ||
+			echo "$f: no MAINTAINERS entry covers it"
+	done
+}
+
 checkpatch_findings() {
-	(cd / && "$src/scripts/checkpatch.pl" --strict --terse --no-summary "$1" 2>&1) |
-		grep -c . || true
+	checkpatch "$1" | grep -c . || true
 }
 
 # --each-patch: see the head of this file.
@@ -315,8 +332,7 @@ build_each() {
 			"$(if [ "$cp" -eq 0 ]; then echo clean; else echo "$cp finding(s)"; fi)"
 		if [ $((warnings + w1 + cp)) -gt 0 ]; then
 			grep -h 'warning:' "$work/build.log" "$work/w1.log" >&2 || true
-			(cd / && "$src/scripts/checkpatch.pl" --strict --terse \
-				--no-summary "$p" >&2) || true
+			checkpatch "$p" >&2
 			bad=$((bad + 1))
 		fi
 	done

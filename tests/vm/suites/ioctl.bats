@@ -68,7 +68,7 @@ majmin() {
 $LEN $LEN linear /dev/emmc0 0"
 	caps dev
 	[ "$status" -eq 0 ]
-	[[ "$(field header)" == " version=1 size=96 flags=kernel "* ]]
+	[[ "$(field header)" == " version=2 size=96 flags=kernel "* ]]
 	[[ "$(field header)" == *"buffer_full=0 tries=1 modes=AES-256-XTS,AES-128-CBC-ESSIV,Adiantum,SM4-XTS" ]]
 	expect_field "table " "$BOTH"
 	expect_field "queue " "$BOTH"
@@ -200,7 +200,7 @@ $LEN $LEN linear /dev/emmc0 0"
 
 	caps --inactive dev
 	[ "$status" -eq 0 ]
-	[[ "$(field header)" == " version=1 size=96 flags=inactive,kernel "* ]]
+	[[ "$(field header)" == " version=2 size=96 flags=inactive,kernel "* ]]
 	expect_field "table " "$UFS_DM"
 	# the queue still exposes the old set until resume
 	expect_field "queue " "$BOTH"
@@ -291,7 +291,7 @@ $LEN $LEN linear /dev/emmc0 0"
 @test "without a device: every target type and whether it passes inline crypto" {
 	caps --types
 	[ "$status" -eq 0 ]
-	[[ "$(field header)" == " version=1 size=96 flags=types,kernel "* ]]
+	[[ "$(field header)" == " version=2 size=96 flags=types,kernel "* ]]
 	not grep -q '^table ' <<< "$output"
 	[[ "$(field "type linear ")" == "passes=1 version="* ]]
 	[[ "$(field "type flakey ")" == "passes=1 version="* ]]

@@ -12,7 +12,8 @@
 #                  become UID (no capabilities) before the ioctl
 #
 # DEVICE is a DM name, or major:minor with --dev. Prints one line per item:
-#   header version=1 flags=... total_size=N buffer_full=0|1 tries=N
+#   header version=2 flags=... total_size=N buffer_full=0|1 tries=N
+#     (flags: inactive, types, kernel, fallback)
 #   table AES-256-XTS=0x1000 dun_bits=32 slots=0   (or "table none")
 #   queue ...                                       (as the table)
 #   target I start=S length=L type=T passes=0|1 devs=MAJ:MIN,...
@@ -45,6 +46,7 @@ DM_QUERY_INACTIVE_TABLE_FLAG = 1 << 12
 CAPS_INACTIVE = 1 << 0
 CAPS_TARGET_TYPES = 1 << 1
 CAPS_KERNEL_SUPPORT = 1 << 2
+CAPS_FALLBACK = 1 << 3   # answer version 2
 SET_PRESENT = 1 << 0
 SET_PASSTHROUGH = 1 << 1
 TARGET_PASSES = 1 << 0
@@ -220,7 +222,7 @@ def query(ctl, args):
     h = ans.h
     fl = []
     for bit, n in ((CAPS_INACTIVE, "inactive"), (CAPS_TARGET_TYPES, "types"),
-                   (CAPS_KERNEL_SUPPORT, "kernel")):
+                   (CAPS_KERNEL_SUPPORT, "kernel"), (CAPS_FALLBACK, "fallback")):
         if h["flags"] & bit:
             fl.append(n)
     print("header version=%d size=%d flags=%s sets=%d devs=%d total_size=%d returned=%d "
