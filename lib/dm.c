@@ -405,7 +405,9 @@ DMCAPS_EXPORT int dmcaps_table_read(struct dmcaps_ctx *ctx, struct dmcaps_dev *d
 	else
 		err = table_read_kernel(ctx, dev, kind, table);
 	if (!err)
-		err = dmcaps_table_bind_dev(ctx, *table, dev);
+		err = kind == DMCAPS_TABLE_LIVE ?
+		      dmcaps_table_bind_live(ctx, *table, dev) :
+		      dmcaps_table_bind_dev(ctx, *table, dev);
 	if (err) {
 		dmcaps_table_free(*table);
 		*table = NULL;

@@ -383,6 +383,9 @@ void dmcaps_kcaps_free_ctx(struct dmcaps_ctx *ctx);
 /* @dev's capabilities (and those of the devices below it) from its live
  * table's DM_CRYPTO_CAPS answer; an error: read sysfs instead. */
 int dmcaps_kcaps_fill_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev);
+/* Whether the table the answer describes was loaded with crypto_fallback:
+ * 0 or 1, or -1 when the kernel does not say (answer version 1). */
+int dmcaps_kcaps_table_fallback(const struct dmcaps_kernel_caps *kc);
 
 /* ---- kcaps-reply.c ------------------------------------------------------ */
 
@@ -423,9 +426,14 @@ struct dmcaps_table {
 	bool crypto_fallback;
 };
 
-/* Sets @table's device and its crypto_fallback switch (read from sysfs). */
+/* Sets @table's device and its crypto_fallback switch (read from sysfs):
+ * what a table loaded now would do. */
 int dmcaps_table_bind_dev(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 			  struct dmcaps_dev *dev);
+/* The same for @dev's live table as the kernel holds it: its own mode,
+ * from DM_CRYPTO_CAPS where the kernel reports it, else from sysfs. */
+int dmcaps_table_bind_live(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
+			   struct dmcaps_dev *dev);
 
 int dmcaps_table_new(struct dmcaps_table **table);
 /* Appends a target: parses @params per @type; for unknown types the

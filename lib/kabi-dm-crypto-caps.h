@@ -116,6 +116,16 @@ struct dm_crypto_caps_type {
 
 #endif /* !DM_CRYPTO_CAPS */
 
+/*
+ * Answer version 2 (dm-crypto 0029) adds a header flag: the table was
+ * loaded with dm/crypto_fallback set. DM_CRYPTO_CAPS_VERSION stays the
+ * oldest version the library reads.
+ */
+#define DMCAPS_KABI_CRYPTO_CAPS_VERSION_FALLBACK	2
+#ifndef DM_CRYPTO_CAPS_FALLBACK
+#define DM_CRYPTO_CAPS_FALLBACK		(1 << 3)
+#endif
+
 _Static_assert(sizeof(struct dm_crypto_caps) == 96, "DM_CRYPTO_CAPS header");
 _Static_assert(sizeof(struct dm_crypto_caps_mode) == 32, "mode record");
 _Static_assert(sizeof(struct dm_crypto_caps_set) == 16, "set record");

@@ -53,6 +53,8 @@ struct dmcaps_kernel_caps {
 	struct dmcaps_kernel_dev *devs;
 	bool *dev_present;
 	size_t ndevs;
+	int fallback;			/* the table's crypto_fallback; -1
+					   when the answer does not say */
 };
 
 /* huge_encode_dev(), as dm_ioctl.dev and the answer's devices carry it. */
@@ -412,6 +414,9 @@ static int kc_decode(struct dmcaps_ctx *ctx, const struct dm_crypto_caps *h,
 		kc->present[i] = s->flags & DM_CRYPTO_SET_PRESENT;
 		kc->nsets++;
 	}
+	/* Version 2 reports the mode the table was loaded with. */
+	kc->fallback = h->version < DMCAPS_KABI_CRYPTO_CAPS_VERSION_FALLBACK ? -1 :
+		       !!(h->flags & DM_CRYPTO_CAPS_FALLBACK);
 	kc->table = kc->sets[h->table_set];
 	kc->queue = kc->sets[h->queue_set];
 	kc->queue_present = kc->present[h->queue_set];
@@ -542,6 +547,11 @@ DMCAPS_EXPORT int dmcaps_kernel_caps_read(struct dmcaps_ctx *ctx,
 		dev->kcaps_live_err = r;
 	}
 	return r;
+}
+
+int dmcaps_kcaps_table_fallback(const struct dmcaps_kernel_caps *kc)
+{
+	return kc ? kc->fallback : -1;
 }
 
 /*

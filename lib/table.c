@@ -29,6 +29,31 @@ int dmcaps_table_bind_dev(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
 	return 0;
 }
 
+/*
+ * The switch says what the next load will do; a loaded table keeps the
+ * value it was loaded with, and the series' DM_CRYPTO_CAPS says which
+ * (answer version 2). Taking it from there is also one file fewer per DM
+ * device for whoever lists them all: the live answer is asked once per
+ * device anyway (kcaps.c keeps it). The inactive table's answer is not
+ * kept, so that table keeps the sysfs reading.
+ */
+int dmcaps_table_bind_live(struct dmcaps_ctx *ctx, struct dmcaps_table *table,
+			   struct dmcaps_dev *dev)
+{
+	struct dmcaps_kernel_caps *kc = NULL;
+	int on = -1;
+
+	if (ctx->running_system && !dmcaps_kernel_caps_available(ctx) &&
+	    !dmcaps_kernel_caps_read(ctx, dev, DMCAPS_TABLE_LIVE, &kc))
+		on = dmcaps_kcaps_table_fallback(kc);
+	dmcaps_kernel_caps_free(kc);
+	if (on < 0)
+		return dmcaps_table_bind_dev(ctx, table, dev);
+	table->dev = dev;
+	table->crypto_fallback = on;
+	return 0;
+}
+
 DMCAPS_EXPORT bool dmcaps_table_crypto_fallback(const struct dmcaps_table *table)
 {
 	return table && table->crypto_fallback;

@@ -466,3 +466,36 @@ fb_check() {
 	[[ "$WHY" == *"$PLAIN0_SW"* ]]
 	fb_log_clean
 }
+
+@test "the live table's fallback mode is the table's, not the switch's: DM_CRYPTO_CAPS says it, dmcaps show predicts by it" {
+	dmcaps_require
+	local tool=$EMULATION_TOP/tests/vm/tools/crypto-caps.py
+	linear_interleaved mix hw0 plain0
+	f=$(fb_switch mix)
+	run "$tool" mix
+	[[ "$output" == *"header version=2 "*" flags=kernel "* ]]
+	fb_on mix
+	run "$tool" mix
+	[[ "$output" == *"header version=2 "*" flags=kernel,fallback "* ]]
+	# the switch cleared without a reload: the live table still unites
+	echo 0 > "$f"
+	run "$tool" mix
+	[[ "$output" == *" flags=kernel,fallback "* ]]
+	fb_show mix
+	node_pairs mix
+	[ "$PREDICTED" = "$XTS_PAIRS" ] && [ "$KERNEL" = "$PREDICTED" ]
+	[[ "$WHY" == *"$PLAIN0_SW"* ]]
+	# the next load is what the switch says: check predicts a shrink
+	dmsetup table mix > /tmp/dmcaps-fb-table
+	run "$DMCAPS" check mix /tmp/dmcaps-fb-table
+	echo "$output"
+	[ "$status" -eq 11 ]
+	# and the other way: a table loaded without it, the switch set since
+	dmsetup remove mix
+	linear_interleaved mix hw0 plain0
+	echo 1 > "$(fb_switch mix)"
+	fb_show mix
+	node_pairs mix
+	[ "$PREDICTED" = none ] && [ "$KERNEL" = none ]
+	[[ "$WHY" != *"encrypted in software"* ]]
+}
