@@ -573,7 +573,8 @@ out:
 struct dmcaps_dev *dmcaps_dev_find_devno(struct dmcaps_ctx *ctx, dev_t devno)
 {
 	struct dmcaps_dev *dev = dmcaps_dev_known(ctx, devno);
-	char *rel, *link, *real, *kname;
+	char *rel, *link, *real, *kname, target[PATH_MAX];
+	ssize_t len;
 
 	if (dev || ctx->devs_read)
 		return dev;
@@ -586,12 +587,26 @@ struct dmcaps_dev *dmcaps_dev_find_devno(struct dmcaps_ctx *ctx, dev_t devno)
 				   minor(devno));
 	link = rel ? dmcaps_root_path(ctx, rel) : NULL;
 	free(rel);
-	real = link ? realpath(link, NULL) : NULL;
-	free(link);
-	if (!real)
+	if (!link)
 		return NULL;
-	kname = strrchr(real, '/');
-	if (kname && read_kname(ctx, kname + 1, &dev))
+	/* The link's last component is the kernel name
+	 * (../../devices/.../block/sda/sda1): one readlink() where
+	 * realpath() reads every component of the path. A fixture may
+	 * hold a directory there, or a link to one: then realpath(). */
+	real = NULL;
+	len = readlink(link, target, sizeof(target) - 1);
+	if (len > 0) {
+		target[len] = '\0';
+		kname = strrchr(target, '/');
+		kname = kname ? kname + 1 : target;
+	} else {
+		real = realpath(link, NULL);
+		kname = real ? strrchr(real, '/') : NULL;
+		if (kname)
+			kname++;
+	}
+	free(link);
+	if (kname && *kname && read_kname(ctx, kname, &dev))
 		dev = NULL;
 	free(real);
 	/* A kernel name reused by another device meanwhile is not it. */
@@ -1056,8 +1071,9 @@ static int dev_read_caps(struct dmcaps_ctx *ctx, struct dmcaps_dev *dev,
 	free(rel);
 	if (!dir)
 		return -ENOMEM;
-	/* Fixtures may hold only sys/class/block; both lead to the disk. */
-	if (stat(dir, &st) < 0 && errno == ENOENT) {
+	/* Fixtures may hold only sys/class/block; both lead to the disk
+	 * (a running system always has sys/block: no stat() for it). */
+	if (!ctx->running_system && stat(dir, &st) < 0 && errno == ENOENT) {
 		free(dir);
 		rel = dmcaps_strdup_printf("/sys/class/block/%s", dev->kname);
 		dir = rel ? dmcaps_root_path(ctx, rel) : NULL;

@@ -17,6 +17,14 @@
 
 int dmcaps_read_small_file(const char *path, size_t max, char **text)
 {
+	/*
+	 * A sysfs attribute is formatted whole by one show() call and
+	 * handed out by the first read(): a read shorter than asked for is
+	 * its end, and the read() that would return 0 is saved (a whole-
+	 * system command reads thousands of them). Other files are read
+	 * to end of file.
+	 */
+	bool sysfs = !strncmp(path, "/sys/", 5);
 	char *buf;
 	ssize_t r;
 	size_t len = 0;
@@ -48,6 +56,8 @@ int dmcaps_read_small_file(const char *path, size_t max, char **text)
 			err = -EFBIG;
 			break;
 		}
+		if (sysfs && len < max + 1)
+			break;
 	}
 	close(fd);
 	if (err) {
