@@ -46,7 +46,9 @@
 # --strict on it (get_maintainer.pl answers its "does MAINTAINERS need
 # updating?": a file the patch adds must have a maintainer). Prints one
 # line per patch; fails if a patch does not apply, does not build, brings a
-# compiler warning, or is not checkpatch clean.
+# compiler warning (on a line it adds, or one pristine's build did not
+# print), or is not checkpatch clean. The pristine column counts upstream's
+# own warnings.
 
 set -euo pipefail
 
@@ -64,7 +66,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--tier) tier=$2; shift 2 ;;
 	--each-patch) each_patch=true; shift ;;
-	-h|--help) sed -n '4,49p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,51p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument $1" ;;
 	esac
 done
@@ -277,6 +279,51 @@ checkpatch_findings() {
 	checkpatch "$1" | grep -c . || true
 }
 
+# new_warnings [--added] PATCH LOG...: the compiler warnings of the LOGs
+# that the patch brought: those on a line it adds, and those whose file and
+# message the build of pristine did not print (an upstream file's own
+# warnings, printed again whenever it is rebuilt, are not the patch's; a
+# warning its change causes elsewhere is). --added: only those on a line
+# it adds (W=1 rebuilds upstream files, and the build's own helpers, that
+# were never W=1 clean).
+new_warnings() {
+	local added_only=0 patch
+	if [ "$1" = --added ]; then
+		added_only=1
+		shift
+	fi
+	patch=$1
+	shift
+	awk -v src="$src/" -v added_only=$added_only '
+		function key(line,   w, file) {
+			split(line, w, ":")
+			file = w[1]
+			sub("^(\\.\\./src/|" src ")", "", file)
+			return file
+		}
+		FILENAME == ARGV[1] {	# the patch: every line it adds
+			if ($0 ~ /^diff --git /) { f = ""; next }
+			if ($0 ~ /^\+\+\+ b\//) { f = substr($0, 7); next }
+			if ($0 ~ /^@@ /) { split($3, a, ","); n = substr(a[1], 2) + 0; next }
+			if (f == "") next
+			if ($0 ~ /^\+/) added[f ":" n++] = 1
+			else if ($0 ~ /^ /) n++
+			next
+		}
+		FILENAME == ARGV[2] {	# pristine: file and message
+			if ($0 ~ /: warning: /) { m = $0; sub(/^[^ ]*: warning: /, "", m); old[key($0) SUBSEP m] = 1 }
+			next
+		}
+		/: warning: / {
+			file = key($0)
+			split($0, w, ":")
+			m = $0; sub(/^[^ ]*: warning: /, "", m)
+			if ((file ":" w[2]) in added ||
+			    (!added_only && !((file SUBSEP m) in old)))
+				print
+		}' "$patch" "$work/pristine.log" "$@"
+}
+
 # --each-patch: see the head of this file.
 build_each() {
 	local work=$cache/each/$tier repo p n=0 t0 warnings objs bad=0 w1 cp
@@ -292,10 +339,11 @@ build_each() {
 	configure --partial
 	t0=$SECONDS
 	log "$tier: building pristine in $out"
-	kmake linux >/dev/null 2>"$work/build.log" || die "pristine does not build: $work/build.log"
+	kmake linux >/dev/null 2>"$work/pristine.log" ||
+		die "pristine does not build: $work/pristine.log"
 	printf '%-70s %6s %8s %8s %s\n' patch build warnings W=1 checkpatch
 	printf '%-70s %5ss %8s %8s %s\n' "(pristine)" $((SECONDS - t0)) \
-		"$(grep -c 'warning:' "$work/build.log")" - -
+		"$(grep -c ': warning: ' "$work/pristine.log" || true)" - -
 	series_files
 	for p in "${files[@]}"; do
 		case "$p" in */series) continue ;; esac
@@ -311,7 +359,7 @@ build_each() {
 			cat "$work/build.log" >&2
 			die "${p#"$patches"/} does not build"
 		fi
-		warnings=$(grep -c 'warning:' "$work/build.log" || true)
+		warnings=$(new_warnings "$p" "$work/build.log" | wc -l)
 		# W=1 on what the patch touches: removing the objects makes
 		# make rebuild them with the extra warnings.
 		objs=$(patch_objects "$p")
@@ -322,7 +370,7 @@ build_each() {
 			# shellcheck disable=SC2086
 			kmake W=1 $objs >/dev/null 2>"$work/w1.log" ||
 				die "${p#"$patches"/}: W=1 build failed: $work/w1.log"
-			w1=$(grep -c 'warning:' "$work/w1.log" || true)
+			w1=$(new_warnings --added "$p" "$work/w1.log" | wc -l)
 		else
 			: > "$work/w1.log"
 		fi
@@ -331,7 +379,8 @@ build_each() {
 			$((SECONDS - t0)) "$warnings" "$w1" \
 			"$(if [ "$cp" -eq 0 ]; then echo clean; else echo "$cp finding(s)"; fi)"
 		if [ $((warnings + w1 + cp)) -gt 0 ]; then
-			grep -h 'warning:' "$work/build.log" "$work/w1.log" >&2 || true
+			new_warnings "$p" "$work/build.log" >&2
+			new_warnings --added "$p" "$work/w1.log" >&2
 			checkpatch "$p" >&2
 			bad=$((bad + 1))
 		fi
