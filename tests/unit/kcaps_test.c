@@ -35,6 +35,8 @@ static struct fake {
 	bool corrupt;		/* an array beyond the answer */
 	bool bad_index;		/* a device pointing at a set that is not */
 	uint32_t queue_set;	/* the queue's set: 1 (none) unless set */
+	uint32_t answer_version; /* a device answer's version, 1 unless set */
+	bool fallback;		/* a device answer's DM_CRYPTO_CAPS_FALLBACK */
 	/* a hostile kernel: rewrites a device query's reply, given the
 	 * size of the buffer it was handed */
 	void (*mangle)(struct dm_ioctl *dmi, uint32_t bufsize);
@@ -79,10 +81,11 @@ static uint32_t device_answer(char *a, bool inactive)
 	struct dm_crypto_caps_dev *d;
 	uint32_t off = sizeof(*h), i;
 
-	h->version = DM_CRYPTO_CAPS_VERSION;
+	h->version = fk.answer_version ?: DM_CRYPTO_CAPS_VERSION;
 	h->size = sizeof(*h);
 	h->flags = DM_CRYPTO_CAPS_KERNEL_SUPPORT |
-		   (inactive ? DM_CRYPTO_CAPS_INACTIVE : 0);
+		   (inactive ? DM_CRYPTO_CAPS_INACTIVE : 0) |
+		   (fk.fallback ? DM_CRYPTO_CAPS_FALLBACK : 0);
 	h->modes_offset = off;
 	h->num_modes = NMODES;
 	h->mode_size = sizeof(*m);
@@ -474,6 +477,36 @@ static void test_read_decodes(void **st)
 	dmcaps_kernel_caps_free(kc);
 }
 
+/*
+ * The table's crypto_fallback: reported from answer version 2 on, where
+ * the flag's absence means "off"; in a version 1 answer it means nothing,
+ * even if the bit is set.
+ */
+static void test_table_fallback(void **st)
+{
+	struct state *s = *st;
+	struct dmcaps_kernel_caps *kc = NULL;
+
+	fk.fallback = true;
+	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, dm0(s),
+						 DMCAPS_TABLE_INACTIVE, &kc), 0);
+	assert_int_equal(dmcaps_kcaps_table_fallback(kc), -1);
+	dmcaps_kernel_caps_free(kc);
+
+	fk.answer_version = DMCAPS_KABI_CRYPTO_CAPS_VERSION_FALLBACK;
+	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, dm0(s),
+						 DMCAPS_TABLE_INACTIVE, &kc), 0);
+	assert_int_equal(dmcaps_kcaps_table_fallback(kc), 1);
+	dmcaps_kernel_caps_free(kc);
+
+	fk.fallback = false;
+	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, dm0(s),
+						 DMCAPS_TABLE_INACTIVE, &kc), 0);
+	assert_int_equal(dmcaps_kcaps_table_fallback(kc), 0);
+	dmcaps_kernel_caps_free(kc);
+	assert_int_equal(dmcaps_kcaps_table_fallback(NULL), -1);
+}
+
 /* A short buffer: one retry with the size the header asks for. */
 static void test_buffer_full_retry(void **st)
 {
@@ -651,6 +684,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kernel_types_override, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_types_per_instance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_decodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buffer_full_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_mapped, setup, teardown),
