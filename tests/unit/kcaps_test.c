@@ -482,28 +482,29 @@ static void test_read_decodes(void **st)
  * the flag's absence means "off"; in a version 1 answer it means nothing,
  * even if the bit is set.
  */
+/* The fallback mode of the inactive table's answer as the fake gives it. */
+static int table_fallback(struct state *s)
+{
+	struct dmcaps_kernel_caps *kc = NULL;
+	int on;
+
+	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, dm0(s),
+						 DMCAPS_TABLE_INACTIVE, &kc), 0);
+	on = dmcaps_kcaps_table_fallback(kc);
+	dmcaps_kernel_caps_free(kc);
+	return on;
+}
+
 static void test_table_fallback(void **st)
 {
 	struct state *s = *st;
-	struct dmcaps_kernel_caps *kc = NULL;
 
 	fk.fallback = true;
-	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, dm0(s),
-						 DMCAPS_TABLE_INACTIVE, &kc), 0);
-	assert_int_equal(dmcaps_kcaps_table_fallback(kc), -1);
-	dmcaps_kernel_caps_free(kc);
-
+	assert_int_equal(table_fallback(s), -1);
 	fk.answer_version = DMCAPS_KABI_CRYPTO_CAPS_VERSION_FALLBACK;
-	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, dm0(s),
-						 DMCAPS_TABLE_INACTIVE, &kc), 0);
-	assert_int_equal(dmcaps_kcaps_table_fallback(kc), 1);
-	dmcaps_kernel_caps_free(kc);
-
+	assert_int_equal(table_fallback(s), 1);
 	fk.fallback = false;
-	assert_int_equal(dmcaps_kernel_caps_read(s->ctx, dm0(s),
-						 DMCAPS_TABLE_INACTIVE, &kc), 0);
-	assert_int_equal(dmcaps_kcaps_table_fallback(kc), 0);
-	dmcaps_kernel_caps_free(kc);
+	assert_int_equal(table_fallback(s), 0);
 	assert_int_equal(dmcaps_kcaps_table_fallback(NULL), -1);
 }
 
