@@ -124,15 +124,6 @@ drop_caches() {
 }
 
 setup() {
-	# Linux 6.1's UML flushes a kernel TLB range with a host munmap per
-	# page table entry; in this suite's mount and drop_caches cycles a lazy
-	# vmap purge stalled the stock-6.1 VM for over 20 minutes (twice on
-	# 2026-12-03, see NOTES.md). Skipped there, loudly, until test-6.1
-	# carries 6.12's UML TLB handling; the other stock-6.1 suites still
-	# run on the ported emulation.
-	if [ "${DMCAPS_KERNEL_TIER:-}" = stock-6.1 ]; then
-		skip "stock-6.1: UML 6.1's kernel TLB flush stalls the VM in this suite (NOTES.md)"
-	fi
 	[ -d "$NULLB" ] || skip "configfs or null_blk missing"
 	mkdir -p "$NULLB/nbc-probe"
 	if [ ! -e "$NULLB/nbc-probe/crypto_modes" ]; then
