@@ -27,9 +27,15 @@
 #include "internal.h"
 #include "kabi-dm-crypto-caps.h"
 
-/* First guess of the answer's size; one retry with the size the kernel
- * asks for fits anything up to the cap. */
-#define KCAPS_FIRST_SIZE	(16u * 1024)
+/*
+ * First guess of the answer's size: one page holds the target types and a
+ * table of some fifty targets (an answer is about 400 bytes for one target
+ * over one device, 64 more per target); one retry with the size the kernel
+ * asks for fits anything up to the cap. The kernel copies the whole buffer
+ * in and we zero it, per DM device: with 16 KiB that was a third of a
+ * whole-system show's memory writes.
+ */
+#define KCAPS_FIRST_SIZE	4096u
 #define KCAPS_MAX_SIZE		(256u * 1024 * 1024)
 #define KCAPS_TRIES		4
 
