@@ -350,17 +350,27 @@ static size_t utf8_seq(const unsigned char *s)
 	return n;
 }
 
+/*
+ * Sized to what it holds: a whole tree's cells are alive together until
+ * it is printed, and allocating four bytes per byte in, the worst case,
+ * made them a quarter of show's heap.
+ */
 char *utf8_safe_dup(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), n, k = 0;
+	const unsigned char *p;
+	size_t n, k = 0;
 	char *out;
 
-	/* at most four bytes out for each byte in */
-	out = malloc(4 * len + 1);
+	for (p = (const unsigned char *)s; *p; ) {
+		n = utf8_seq(p);
+		/* an invalid byte becomes "\xNN" */
+		k += n ? n : 4;
+		p += n ? n : 1;
+	}
+	out = malloc(k + 1);
 	if (!out)
 		return NULL;
-	while (*p) {
+	for (p = (const unsigned char *)s, k = 0; *p; ) {
 		n = utf8_seq(p);
 		if (n) {
 			memcpy(out + k, p, n);
