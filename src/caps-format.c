@@ -45,3 +45,36 @@ const char *caps_format_slots(const struct dmcaps_set *set, bool dm,
 	snprintf(buf, sz, "%d", slots);
 	return buf;
 }
+
+int caps_memo_modes(struct caps_memo *m, const struct dmcaps_set *set,
+		    const char **text)
+{
+	struct dmcaps_set *copy = NULL;
+	char *fresh = NULL;
+	int r;
+
+	if (m->set && set && dmcaps_set_equal(m->set, set)) {
+		*text = m->text;
+		return 0;
+	}
+	r = caps_format_modes(set, &fresh);
+	if (!r && set)
+		r = dmcaps_set_dup(set, &copy);
+	if (r < 0) {
+		free(fresh);
+		return r;
+	}
+	caps_memo_free(m);
+	m->set = copy;
+	m->text = fresh;
+	*text = fresh;
+	return 0;
+}
+
+void caps_memo_free(struct caps_memo *m)
+{
+	dmcaps_set_free(m->set);
+	free(m->text);
+	m->set = NULL;
+	m->text = NULL;
+}

@@ -24,4 +24,20 @@ const char *caps_format_slots(const struct dmcaps_set *set, bool dm,
 
 bool caps_is_empty(const struct dmcaps_set *set);
 
+/*
+ * The last set whose modes were formatted, and its text: a tree shows the
+ * same few sets row after row (every DM device over the same disks), and
+ * comparing a set costs a tenth of formatting it.
+ */
+struct caps_memo {
+	struct dmcaps_set *set;
+	char *text;
+};
+
+/* caps_format_modes() through @m; *@text stays @m's, valid until the next
+ * call with @m or caps_memo_free(). */
+int caps_memo_modes(struct caps_memo *m, const struct dmcaps_set *set,
+		    const char **text);
+void caps_memo_free(struct caps_memo *m);
+
 #endif

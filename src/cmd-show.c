@@ -139,6 +139,7 @@ static void set_caps_columns(struct show *s, struct libscols_line *ln,
 			     struct stack_node *n)
 {
 	const struct dmcaps_set *caps;
+	const char *modes;
 	char *text = NULL, buf[16];
 	int r;
 
@@ -151,10 +152,8 @@ static void set_caps_columns(struct show *s, struct libscols_line *ln,
 		return;
 	}
 
-	if (out_has(&s->out, COL_MODES) && !caps_format_modes(caps, &text))
-		out_set(&s->out, ln, COL_MODES, text);
-	free(text);
-	text = NULL;
+	if (out_has(&s->out, COL_MODES) && !caps_memo_modes(&s->modes, caps, &modes))
+		out_set(&s->out, ln, COL_MODES, modes);
 
 	if (out_has(&s->out, COL_EXPOSED) && !caps_format_text(caps, &text))
 		out_set(&s->out, ln, COL_EXPOSED, text);
@@ -649,6 +648,7 @@ static int show_run(struct dmcaps_ctx *ctx, int argc, const char **argv)
 	}
 	stack_free(&s.st);
 	out_free(&s.out);
+	caps_memo_free(&s.modes);
 	return s.exit;
 }
 

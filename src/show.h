@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "caps-format.h"
 #include "libdmcaps.h"
 #include "output.h"
 #include "stack.h"
@@ -25,6 +26,7 @@ struct show {
 	bool nokernel_reported;		/* "no DM_CRYPTO_CAPS" is said once */
 	const char *dm_name;		/* the DM device whose targets are added */
 	const char *dm_kname;		/* its kernel name */
+	struct caps_memo modes;		/* MODES of the last row */
 };
 
 /* A cell of several lines (WHY, CHANGES) being built: most stay empty,
