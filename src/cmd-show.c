@@ -152,7 +152,8 @@ static void set_caps_columns(struct show *s, struct libscols_line *ln,
 		return;
 	}
 
-	if (out_has(&s->out, COL_MODES) && !caps_memo_modes(&s->modes, caps, &modes))
+	if (out_has(&s->out, COL_MODES) &&
+	    !caps_memo_modes(&s->modes, caps, &modes))
 		out_set(&s->out, ln, COL_MODES, modes);
 
 	if (out_has(&s->out, COL_EXPOSED) && !caps_format_text(caps, &text))
