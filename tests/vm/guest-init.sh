@@ -42,7 +42,7 @@ echo "dmcaps-vm: guest up: $(uname -r)"
 cd "$DMCAPS_TOP" || busybox poweroff -f
 if [ -n "${DMCAPS_EXEC:-}" ]; then
 	echo "dmcaps-vm: exec $DMCAPS_EXEC"
-	timeout "${DMCAPS_SUITE_TIMEOUT:-600}" "$DMCAPS_EXEC" \
+	timeout "${DMCAPS_EXEC_TIMEOUT:-5400}" "$DMCAPS_EXEC" \
 		> "$DMCAPS_RESULTS/exec.out" 2>&1 < /dev/null
 	echo $? > "$DMCAPS_RESULTS/exec.rc"
 fi
@@ -53,7 +53,7 @@ for suite in $DMCAPS_SUITES; do
 	# DMCAPS_BATS_FILTER: the tier's --filter-tags options (no spaces
 	# inside a tag, so word splitting is what is wanted).
 	# shellcheck disable=SC2086
-	timeout "${DMCAPS_SUITE_TIMEOUT:-600}" bats --tap ${DMCAPS_BATS_FILTER:-} "$suite" \
+	timeout "${DMCAPS_SUITE_TIMEOUT:-1500}" bats --tap ${DMCAPS_BATS_FILTER:-} "$suite" \
 		> "$DMCAPS_RESULTS/$name.tap" 2> "$DMCAPS_RESULTS/$name.err" < /dev/null
 	echo $? > "$DMCAPS_RESULTS/$name.rc"
 	# Wall time per suite, for the CI budget (run.sh prints it).

@@ -5,8 +5,9 @@
 # filesystem as root) and bring their TAP back.
 #
 #   tests/vm/run.sh [--kernel-tier TIER | --kernel LINUX] [--build DIR]
-#                   [--timeout SECONDS] [SUITE.bats...]
-#   tests/vm/run.sh [--kernel-tier TIER | --kernel LINUX] [--build DIR] --exec SCRIPT
+#                   [--timeout SECONDS] [--suite-timeout SECONDS] [SUITE.bats...]
+#   tests/vm/run.sh [--kernel-tier TIER | --kernel LINUX] [--build DIR]
+#                   [--timeout SECONDS] --exec SCRIPT
 #
 # Default suites: tests/vm/suites/*.bats. --exec runs one script as root in
 # the VM instead and prints its output (the demo uses it). The kernel is
@@ -32,8 +33,14 @@
 #
 # The run fails when a suite fails, when the kernel log shows a BUG, WARNING,
 # Oops, lockdep report or panic, when a built-in KUnit test fails, or when the
-# VM does not power off within the timeout (it is then killed, never left
-# hanging). Prints "N passed, N failed, N skipped" last.
+# VM hangs: a suite still running after --suite-timeout (DMCAPS_SUITE_TIMEOUT,
+# default 1500 s) is killed in the guest, a guest that prints no progress
+# (boot, a suite's start or end) for that long is killed from the host, and
+# the whole VM after --timeout (DMCAPS_VM_TIMEOUT, default 5400 s; with
+# --exec it is the script's limit too). A hung VM is never left running.
+# The limits guard against hangs, not for speed: the suites' own times
+# differ twofold between machines of the same kind (NOTES.md).
+# Prints "N passed, N failed, N skipped" last.
 
 set -uo pipefail
 
@@ -42,7 +49,8 @@ kernel=${DMCAPS_KERNEL:-}
 tier=${DMCAPS_KERNEL_TIER:-patched}
 tier_opt=${DMCAPS_KERNEL_TIER:+1}
 build=${DMCAPS_BUILD:-}
-timeout_s=${DMCAPS_VM_TIMEOUT:-2700}
+timeout_s=${DMCAPS_VM_TIMEOUT:-5400}
+suite_timeout_s=${DMCAPS_SUITE_TIMEOUT:-1500}
 mem=${DMCAPS_VM_MEM:-768M}
 suites=()
 exec_script=
@@ -55,8 +63,9 @@ while [ $# -gt 0 ]; do
 	--kernel-tier) tier=$2; tier_opt=1; shift 2 ;;
 	--build) build=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
+	--suite-timeout) suite_timeout_s=$2; shift 2 ;;
 	--exec) exec_script=$(realpath "$2"); shift 2 ;;
-	-h|--help) sed -n '4,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,43p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	/tmp/*) die "$1: the guest mounts its own /tmp; put suites elsewhere" ;;
 	*) suites+=("$(realpath "$1")"); shift ;;
@@ -117,7 +126,8 @@ DMCAPS_TOP='$top'
 DMCAPS_BUILD='$build'
 DMCAPS_RESULTS='$results'
 DMCAPS_SUITES='${suites[*]}'
-DMCAPS_SUITE_TIMEOUT='$timeout_s'
+DMCAPS_SUITE_TIMEOUT='$suite_timeout_s'
+DMCAPS_EXEC_TIMEOUT='$timeout_s'
 DMCAPS_EXEC='$exec_script'
 DMCAPS_KERNEL_TIER='$tier'
 DMCAPS_BATS_FILTER='${filter[*]}'
@@ -133,16 +143,42 @@ log=$results/console.log
 echo "vm: booting $kernel, tier $tier (results in $results)"
 t0=$SECONDS
 # Each UML process is one host process per guest address space; timeout
-# signals the whole group, so nothing survives a hung VM.
+# runs the kernel in a process group of its own and signals all of it, so
+# nothing survives a hung VM, and so can the watchdog below.
 TMPDIR=$shm timeout --kill-after=15 "$timeout_s" "$kernel" \
 	mem="$mem" log_buf_len=4M rootfstype=hostfs rootflags=/ rw \
 	init="$top/tests/vm/guest-init.sh" dmcaps_run="$results/run.env" \
-	con=null con0=fd:0,fd:1 < /dev/null > "$log" 2>&1
+	con=null con0=fd:0,fd:1 < /dev/null > "$log" 2>&1 &
+vm_pid=$!
+# The watchdog: the guest prints a "dmcaps-vm:" line when it is up and at
+# each suite's start and end, and kills a suite after suite_timeout_s; a
+# guest silent for longer than that (its kernel hung, or a suite's timeout
+# with it) is killed here. --exec runs one script for up to timeout_s.
+stall_s=$((suite_timeout_s + 120))
+[ -z "$exec_script" ] || stall_s=$timeout_s
+seen=0 last=$SECONDS stalled=
+while kill -0 "$vm_pid" 2>/dev/null; do
+	sleep 5
+	n=$(grep -c 'dmcaps-vm: ' "$log" 2>/dev/null)
+	if [ "${n:-0}" != "$seen" ]; then
+		seen=$n last=$SECONDS
+	elif [ $((SECONDS - last)) -gt "$stall_s" ]; then
+		stalled=$(grep -o 'dmcaps-vm: .*' "$log" | tail -n 1)
+		kill -TERM -- "-$vm_pid" 2>/dev/null
+		sleep 15
+		kill -KILL -- "-$vm_pid" 2>/dev/null
+		break
+	fi
+done
+wait "$vm_pid"
 vm_rc=$?
 echo "vm: VM exited with $vm_rc after $((SECONDS - t0))s"
 
 failed=0
-if [ $vm_rc -eq 124 ] || [ $vm_rc -eq 137 ]; then
+if [ -n "$stalled" ]; then
+	echo "vm: FAIL: no progress from the guest for ${stall_s}s after \"${stalled:-boot}\"; killed"
+	failed=1
+elif [ $vm_rc -eq 124 ] || [ $vm_rc -eq 137 ]; then
 	echo "vm: FAIL: the VM did not power off within ${timeout_s}s; killed"
 	failed=1
 elif ! grep -q 'dmcaps-vm: all suites done' "$log"; then
