@@ -36,7 +36,8 @@ fi
 DM_DISABLE_UDEV=1
 HOME=/root
 LANG=C.UTF-8
-export DM_DISABLE_UDEV HOME LANG DMCAPS_TOP DMCAPS_BUILD DMCAPS_RESULTS DMCAPS_KERNEL_TIER
+export DM_DISABLE_UDEV HOME LANG DMCAPS_TOP DMCAPS_BUILD DMCAPS_PROG DMCAPS_LIBPATH \
+	DMCAPS_RESULTS DMCAPS_KERNEL_TIER
 
 echo "dmcaps-vm: guest up: $(uname -r)"
 cd "$DMCAPS_TOP" || busybox poweroff -f
@@ -51,9 +52,10 @@ for suite in $DMCAPS_SUITES; do
 	echo "dmcaps-vm: suite $name"
 	t_suite=$(date +%s)
 	# DMCAPS_BATS_FILTER: the tier's --filter-tags options (no spaces
-	# inside a tag, so word splitting is what is wanted).
+	# inside a tag, so word splitting is what is wanted). --timing puts
+	# each test's time on its TAP line: the CI budget is spent per test.
 	# shellcheck disable=SC2086
-	timeout "${DMCAPS_SUITE_TIMEOUT:-1500}" bats --tap ${DMCAPS_BATS_FILTER:-} "$suite" \
+	timeout "${DMCAPS_SUITE_TIMEOUT:-1500}" bats --tap --timing ${DMCAPS_BATS_FILTER:-} "$suite" \
 		> "$DMCAPS_RESULTS/$name.tap" 2> "$DMCAPS_RESULTS/$name.err" < /dev/null
 	echo $? > "$DMCAPS_RESULTS/$name.rc"
 	# Wall time per suite, for the CI budget (run.sh prints it).

@@ -160,11 +160,19 @@ caps_ioctl_check() {
 }
 
 # dmcaps_require: skips (with the reason) when run.sh was not given
-# --build; sets $DMCAPS and the C locale.
+# --build; sets $DMCAPS and the C locale. $DMCAPS is the program libtool's
+# wrapper script src/dmcaps runs (run.sh asked libtool for it and for the
+# library path, DMCAPS_PROG and DMCAPS_LIBPATH), so that every run costs
+# one exec and not a bash script first.
 dmcaps_require() {
 	[ -x "${DMCAPS_BUILD:-}/src/dmcaps" ] ||
 		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
-	DMCAPS=$DMCAPS_BUILD/src/dmcaps
+	if [ -n "${DMCAPS_PROG:-}" ]; then
+		DMCAPS=$DMCAPS_PROG
+		export LD_LIBRARY_PATH=$DMCAPS_LIBPATH
+	else
+		DMCAPS=$DMCAPS_BUILD/src/dmcaps
+	fi
 	export LC_ALL=C
 }
 

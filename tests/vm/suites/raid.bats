@@ -88,7 +88,8 @@ raid1() {	# raid1 LEG0 LEG1 [PARAMS...]: table line, no metadata devices
 	dmsetup remove r1
 	if [ -x "${DMCAPS_BUILD:-}/src/dmcaps" ]; then
 		dmsetup create r5 --table "0 $((2 * MB32)) raid raid5_ls 1 128 3 - /dev/hw0 - /dev/hw1 - /dev/hw2"
-		run "$DMCAPS_BUILD/src/dmcaps" show --pairs -o NAME,PASSES,WHY r5
+		dmcaps_require
+		run "$DMCAPS" show --pairs -o NAME,PASSES,WHY r5
 		echo "$output"
 		grep -F 'PASSES="no"' <<< "$output" | grep -F 'raid passes inline crypto depending on the instance: not this one'
 	fi

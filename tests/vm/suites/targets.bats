@@ -193,11 +193,10 @@ $((MB32 / 2)) $((MB32 / 2)) unstriped 2 128 1 /dev/hw1 0"
 # ---- libdmcaps knows ----------------------------------------------------------
 
 @test "dmcaps show: striped over emulated devices, predicted equals exposed" {
-	[ -x "${DMCAPS_BUILD:-}/src/dmcaps" ] ||
-		skip "dmcaps not built: pass --build DIR to tests/vm/run.sh"
+	dmcaps_require
 	make_pair
 	dmsetup create st --table "0 $((2 * MB32)) striped 2 128 /dev/hw0 0 /dev/hw1 0"
-	run "$DMCAPS_BUILD/src/dmcaps" show --pairs -o NAME,PREDICTED,EXPOSED,PASSES,WHY st
+	run "$DMCAPS" show --pairs -o NAME,PREDICTED,EXPOSED,PASSES,WHY st
 	echo "$output"
 	[ "$status" -eq 0 ]
 	line=$(printf '%s\n' "$output" | grep -F 'NAME="st" ')
