@@ -124,7 +124,7 @@ fi
 # it, then an exec) against 0.13 s for the program, and the suites run
 # dmcaps hundreds of times. libtool names the program and the library path
 # the wrapper would set; asked once here.
-prog= libpath=
+prog='' libpath=''
 if [ -n "$build" ] && [ -x "$build/libtool" ] && [ -x "$build/src/dmcaps" ]; then
 	{ read -r libpath; read -r prog; } < <("$build/libtool" --mode=execute \
 		sh -c 'printf "%s\n%s\n" "${LD_LIBRARY_PATH-}" "$0"' "$build/src/dmcaps")

@@ -213,8 +213,13 @@ PLAINTEXT_MARKER="dmcaps-plaintext-marker-0123456789abcdef"
 write_marker_file() {	# write_marker_file PATH SIZE_KB
 	yes "$PLAINTEXT_MARKER" | head -c "$(($2 * 1024))" > "$1"
 }
-raw_has_marker() {	# raw_has_marker DEV [MARKER]: 0 if found
-	grep -q -a -F "${2:-$PLAINTEXT_MARKER}" "$1"
+# raw_has_marker DEV [MARKER]: 0 if DEV holds MARKER. Records end at NUL
+# bytes (-z), not at newlines: a file system is mostly zeros, one "line" of
+# many MiB to grep -a, which it holds whole while it searches (11.5 s for a
+# fresh 32 MiB ext4 in the VM, 0.25 s with -z). A marker holds no NUL, so
+# it is found either way.
+raw_has_marker() {
+	LC_ALL=C grep -q -a -z -F "${2:-$PLAINTEXT_MARKER}" "$1"
 }
 
 # not CMD...: succeeds when CMD fails. bats does not fail a test on "! cmd"

@@ -43,92 +43,114 @@ teardown() {
 	vm_cleanup
 }
 
-rnd() {	# rnd N: 0..N-1
-	echo $((RANDOM % $1))
+# Every random draw happens in the test's own shell: bash reseeds RANDOM in
+# a subshell, so a draw inside $(...) would not follow DMCAPS_DIFF_SEED (and
+# each subshell costs a fork, 40 ms in the VM). The generators set
+# variables instead of printing.
+
+rnd() {	# rnd N: R = 0..N-1
+	R=$((RANDOM % $1))
 }
 
-# A random capability set for nb_create: "MODE=SIZES ..." (1..3 modes)
+# random_modes: MODES = a random capability set for nb_create,
+# "MODE=SIZES ..." (1..3 modes)
 random_modes() {
-	local modes=($EMU_MODES) out= m s sizes
+	local modes=($EMU_MODES) m s sizes
+	MODES=
 	for m in "${modes[@]}"; do
-		[ "$(rnd 2)" = 0 ] && continue
+		rnd 2; [ "$R" = 0 ] && continue
 		sizes=
 		for s in 512 1024 2048 4096; do
-			[ "$(rnd 2)" = 0 ] && sizes="$sizes${sizes:+,}$s"
+			rnd 2; [ "$R" = 0 ] && sizes="$sizes${sizes:+,}$s"
 		done
 		[ -n "$sizes" ] || sizes=4096
-		out="$out${out:+ }$m=$sizes"
+		MODES="$MODES${MODES:+ }$m=$sizes"
 	done
-	[ -n "$out" ] || out="AES-256-XTS=4096"
-	echo "$out"
+	[ -n "$MODES" ] || MODES="AES-256-XTS=4096"
 }
 
-# random_table DEVICES...: a table of DM_SECTORS sectors in 1..3 targets,
-# each linear, flakey or crypt over a random one of DEVICES
+# random_table DEVICES...: TABLE = a table of DM_SECTORS sectors in 1..3
+# targets, each linear, flakey or crypt over a random one of DEVICES
 random_table() {
-	local devs=("$@") n i start=0 len left dev off type out=
-	n=$(($(rnd 3) + 1))
+	local devs=("$@") n i start=0 len left dev off type
+	TABLE=
+	rnd 3; n=$((R + 1))
 	for ((i = 0; i < n; i++)); do
 		left=$((DM_SECTORS - start))
 		if ((i == n - 1)); then len=$left; else len=$(((left / (n - i)) & ~7)); fi
-		dev=${devs[$(rnd ${#devs[@]})]}
+		rnd ${#devs[@]}; dev=${devs[R]}
 		off=0
-		[[ $dev == /dev/mapper/* ]] || off=$(($(rnd 8) * MB))
-		case $(rnd 10) in
+		if [[ $dev != /dev/mapper/* ]]; then rnd 8; off=$((R * MB)); fi
+		rnd 10
+		case $R in
 		0 | 1) type="crypt aes-xts-plain64 $KEY 0 $dev $off" ;;
 		2 | 3) type="flakey $dev $off 1 0" ;;
 		*) type="linear $dev $off" ;;
 		esac
-		out="$out$start $len $type"$'\n'
+		TABLE="$TABLE$start $len $type"$'\n'
 		start=$((start + len))
 	done
-	printf '%s' "$out"
 }
 
-# verdict DEV TABLE: sets VERDICT NEW (dmcaps check --pairs)
+# verdict DEV TABLE: sets VERDICT NEW CAUSE (the first line of dmcaps
+# check --pairs)
 verdict() {
-	local out first
+	local out
 	out=$("$DMCAPS" check --pairs "$1" --table "$2" 2>>"$LOG") || true
-	first=$(printf '%s\n' "$out" | head -n 1)
 	VERDICT= NEW= CAUSE=
-	eval "$first"
+	eval "${out%%$'\n'*}"
 }
 
-# sysfs_vs DEV NEW: "match", "stale" or "MISMATCH: ..."
+# sysfs_vs DEV NEW: SYSFS_VS = "match", "stale" or "MISMATCH: ..."; shell
+# builtins only, as it runs after every resume
 sysfs_vs() {
-	local k d f m want got dun modes
-	k=$(dm_kname "$1")
+	local k= n f d m got dun modes e seen=0 total=0
+	local -A want=()
+	for f in /sys/block/dm-*/dm/name; do
+		read -r n < "$f"
+		if [ "$n" = "$1" ]; then k=${f#/sys/block/}; k=${k%%/*}; break; fi
+	done
+	[ -n "$k" ] || { SYSFS_VS="MISMATCH: no DM device $1 in sysfs"; return; }
 	d=/sys/block/$k/queue/crypto
 	if [ "$2" = none ]; then
-		[ -d "$d" ] && { echo "MISMATCH: predicted none, sysfs $(crypto_sysfs "$k")"; return; }
-		echo match; return
+		SYSFS_VS=match
+		[ -d "$d" ] && SYSFS_VS="MISMATCH: predicted none, sysfs $(crypto_sysfs "$k")"
+		return
 	fi
-	[ -d "$d" ] || { echo stale; return; }
+	[ -d "$d" ] || { SYSFS_VS=stale; return; }
 	modes=${2%% dun=*}
 	dun=${2#* dun=}; dun=${dun%% *}
-	got=$(cat "$d/max_dun_bits")
-	[ "$got" = $((dun * 8)) ] || { echo "MISMATCH: dun_bits $got, predicted $2"; return; }
-	local seen=0 total=0
+	read -r got < "$d/max_dun_bits"
+	[ "$got" = $((dun * 8)) ] || { SYSFS_VS="MISMATCH: dun_bits $got, predicted $2"; return; }
+	IFS=, read -r -a modes <<< "$modes"
+	for e in "${modes[@]}"; do
+		want[${e%%:*}]=${e#*:}
+		total=$((total + 1))
+	done
 	for f in "$d"/modes/*; do
 		[ -e "$f" ] || continue
 		m=${f##*/}
-		want=$(tr ',' '\n' <<< "$modes" | sed -n "s/^$m:\(.*\)/\1/p")
-		[ "$(cat "$f")" = "$want" ] || { echo "MISMATCH: $m=$(cat "$f"), predicted $2"; return; }
+		read -r got < "$f"
+		[ "$got" = "${want[$m]-}" ] || { SYSFS_VS="MISMATCH: $m=$got, predicted $2"; return; }
 		seen=$((seen + 1))
 	done
-	total=$(tr ',' '\n' <<< "$modes" | grep -c .)
-	if ((seen < total)); then echo stale; else echo match; fi
+	if ((seen < total)); then SYSFS_VS=stale; else SYSFS_VS=match; fi
 }
 
 @test "differential: dmcaps check agrees with the kernel on random stacks and reloads" {
 	local seed=${DMCAPS_DIFF_SEED:-20261126} want=${DMCAPS_DIFF_CASES:-120}
 	local per_world=30 cases=0 created=0 agree=0 cannot=0 stale=0 matched=0
 	local -A why=()
-	local fails=0 w i dev table rc kernel raw lowers all
+	local fails=0 w i dev table rc kernel raw lowers all R MODES TABLE SYSFS_VS
+	local names=(l0 l1 u0)
 	LOG=$BATS_TEST_TMPDIR/dmcaps.log
 	EMU_MODES=$(emu_modes | tr "\n" " ")
 	echo "# modes: $EMU_MODES" >&3
 	[[ "$EMU_MODES" == *AES-256-XTS* ]]
+	# the same seed draws the same worlds and tables (see rnd)
+	RANDOM=$seed; random_modes; random_table /dev/a /dev/b; w="$MODES/$TABLE"
+	RANDOM=$seed; random_modes; random_table /dev/a /dev/b
+	[ "$w" = "$MODES/$TABLE" ]
 	RANDOM=$seed
 	echo "# seed $seed, $want reload cases" >&3
 
@@ -136,7 +158,8 @@ sysfs_vs() {
 		vm_cleanup
 		raw=()
 		for i in 0 1 2 3; do
-			nb_create "d$i" $DEV_MB "$(random_modes)" $((4 << $(rnd 2))) 4
+			random_modes; rnd 2
+			nb_create "d$i" $DEV_MB "$MODES" $((4 << R)) 4
 			raw+=("/dev/d$i")
 		done
 		nb_create p0 $DEV_MB ""
@@ -144,10 +167,11 @@ sysfs_vs() {
 		# first tables: a device that does not exist takes anything
 		for dev in l0 l1 u0; do
 			if [[ $dev == u0 ]]; then
-				table=$(random_table /dev/mapper/l0 /dev/mapper/l1 "${raw[@]}")
+				random_table /dev/mapper/l0 /dev/mapper/l1 "${raw[@]}"
 			else
-				table=$(random_table "${raw[@]}")
+				random_table "${raw[@]}"
 			fi
+			table=$TABLE
 			verdict "$dev" "$table"
 			created=$((created + 1))
 			if [[ $VERDICT != keeps && $VERDICT != expands ]]; then
@@ -159,18 +183,19 @@ sysfs_vs() {
 		lowers=(/dev/mapper/l0 /dev/mapper/l1)
 
 		for ((i = 0; i < per_world && cases < want; i++)); do
-			dev=$(echo l0 l1 u0 | cut -d' ' -f$(($(rnd 3) + 1)))
+			rnd 3; dev=${names[R]}
 			if [[ $dev == u0 ]]; then
-				table=$(random_table "${lowers[@]}" "${raw[@]}")
+				random_table "${lowers[@]}" "${raw[@]}"
 			else
-				table=$(random_table "${raw[@]}")
+				random_table "${raw[@]}"
 			fi
+			table=$TABLE
 			verdict "$dev" "$table"
 			mark_log
 			rc=0
 			dmsetup load "$dev" --table "$table" 2>/dev/null || rc=$?
 			cases=$((cases + 1))
-			kernel=$([ $rc = 0 ] && echo accepted || echo rejected)
+			if [ $rc = 0 ]; then kernel=accepted; else kernel=rejected; fi
 			case $VERDICT in
 			keeps | expands) [ "$kernel" = accepted ] && agree=$((agree + 1)) ;;
 			shrinks) [ "$kernel" = rejected ] && agree=$((agree + 1)) ;;
@@ -196,17 +221,19 @@ sysfs_vs() {
 			fi
 			[ "$kernel" = accepted ] || continue
 			# a refused shrink leaves no inactive table
-			if [ "$(rnd 4)" = 0 ]; then
+			rnd 4
+			if [ "$R" = 0 ]; then
 				dmsetup clear "$dev"
 				continue
 			fi
 			dmsetup resume "$dev"
-			case $(sysfs_vs "$dev" "$NEW") in
+			sysfs_vs "$dev" "$NEW"
+			case $SYSFS_VS in
 			match) matched=$((matched + 1)) ;;
 			stale) stale=$((stale + 1)) ;;
 			*)
 				fails=$((fails + 1))
-				echo "case $cases (world $w): $dev after resume: $(sysfs_vs "$dev" "$NEW")"
+				echo "case $cases (world $w): $dev after resume: $SYSFS_VS"
 				echo "table:"; echo "$table"
 				;;
 			esac

@@ -13,7 +13,7 @@
 # checks the port.
 # bats file_tags=stock-61
 
-load ../lib/emulation	# emu_modes, not
+load ../lib/emulation	# emu_modes, not, raw_has_marker
 
 NULLB=/sys/kernel/config/nullb
 KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
@@ -337,8 +337,8 @@ fscrypt_roundtrip() {
 	sync
 	echo "after write: $(counters "$dev")"
 	[ "$(ctr "$dev" data_units_encrypted)" -ge 272 ]
-	grep -q -a -F "$CONTROL" "/dev/$dev"
-	not grep -q -a -F "$MARKER" "/dev/$dev"
+	raw_has_marker "/dev/$dev" "$CONTROL"
+	not raw_has_marker "/dev/$dev" "$MARKER"
 	# Written back, the page cache still holds the plaintext: the device
 	# encrypted into its store, not into the pages it was given.
 	dec=$(ctr "$dev" data_units_decrypted)
@@ -397,7 +397,7 @@ fscrypt_roundtrip() {
 	echo "$(counters nbc0)"
 	[ "$(ctr nbc0 keyslot_programs)" -ge 4 ]
 	[ "$(ctr nbc0 keys_programmed)" = 1 ]
-	not grep -q -a -F "$MARKER" /dev/nbc0
+	not raw_has_marker /dev/nbc0 "$MARKER"
 }
 
 @test "without a matching data unit size fscrypt falls back and the device does no crypto" {
@@ -413,7 +413,7 @@ fscrypt_roundtrip() {
 	[ "$(ctr nbc0 data_units_encrypted)" = 0 ]
 	[ "$(ctr nbc0 data_units_decrypted)" = 0 ]
 	[ "$(ctr nbc0 keyslot_programs)" = 0 ]
-	not grep -q -a -F "$MARKER" /dev/nbc0
+	not raw_has_marker /dev/nbc0 "$MARKER"
 }
 
 # interop DEV MODE_SPEC [MKFS_OPTION...]: data written through the device's
@@ -450,7 +450,7 @@ interop() {
 	cmp "$mnt/enc/inline" <(expected_marker 512)
 	echo "$(counters "$dev")"
 	[ "$(ctr "$dev" data_units_decrypted)" -gt "$dec0" ]
-	not grep -q -a -F "$MARKER" "/dev/$dev"
+	not raw_has_marker "/dev/$dev" "$MARKER"
 }
 
 @test "ciphertext matches fscrypt's software crypto: AES-256-XTS" {
@@ -514,7 +514,7 @@ interop() {
 	[ "$(ctr nbc0 data_units_decrypted)" -ge $((dec + 256)) ]
 	# 0x5a is "Z"
 	cmp "$BATS_TEST_TMPDIR/back" <(head -c 1M /dev/zero | tr '\0' Z)
-	not grep -q -a ZZZZZZZZZZZZZZZZ /dev/nbc0
+	not raw_has_marker /dev/nbc0 ZZZZZZZZZZZZZZZZ
 }
 
 @test "counters reset at power on; power cycling keeps the data" {

@@ -9,6 +9,7 @@
 #                (--key-hex HEX | --key-file FILE | --key-id SERIAL)
 #                [--failures N] [--repeat N] [overrides...]
 #   blk-evict.py DEVICE --fuzz N [--seed S]
+#   blk-evict.py --batch < REQUESTS
 #
 # Prints "evicted=N busy=N visited=N failures=N", then one line
 # "failure MAJ:MIN errno=NAME" per failure returned. A failing ioctl prints
@@ -23,6 +24,11 @@
 # argument itself), --arg-size N (the size encoded in the ioctl number).
 # --drop-to UID opens DEVICE, then becomes UID without capabilities.
 #
+# --batch reads one request per line of stdin, "DEVICE [options...]" in the
+# syntax above (shell quoting), and answers each with its output and then a
+# line "status=N" (N the exit status it would have had alone): a suite makes
+# dozens of requests for one start of Python, which costs a second in the VM.
+#
 # --fuzz N makes N malformed calls (random sizes, flags, versions, reserved
 # fields, mode bytes, key sizes and pointers that are NULL, unmapped or
 # ours) and prints how many ended with each errno; exits 1 if one succeeded
@@ -34,6 +40,7 @@ import errno
 import fcntl
 import os
 import random
+import shlex
 import struct
 import sys
 import time
@@ -221,9 +228,34 @@ def fuzz(fd, n, seed):
     return 1 if bad else 0
 
 
+def batch(parser):
+    for line in sys.stdin:
+        words = shlex.split(line)
+        if not words:
+            continue
+        try:
+            args = parser.parse_args(words)
+        except SystemExit as e:
+            print(f"status={e.code}", flush=True)
+            continue
+        if (args.device is None or args.batch or args.fuzz is not None or
+                args.drop_to is not None):
+            print("a batch request is DEVICE and request options only")
+            print("status=2", flush=True)
+            continue
+        fd = os.open(args.device, os.O_RDONLY)
+        try:
+            rc = main_request(fd, args)
+        finally:
+            os.close(fd)
+        print(f"status={rc}", flush=True)
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description="BLKCRYPTOEVICTKEY client")
-    p.add_argument("device")
+    p.add_argument("device", nargs="?")
+    p.add_argument("--batch", action="store_true")
     p.add_argument("--mode", default="AES-256-XTS")
     p.add_argument("--data-unit-size", type=int, default=4096)
     p.add_argument("--dun-bytes", type=int, default=8)
@@ -247,6 +279,10 @@ def main():
     p.add_argument("--fuzz", type=int)
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args()
+    if args.batch:
+        return batch(p)
+    if args.device is None:
+        p.error("DEVICE is required")
 
     fd = os.open(args.device, os.O_RDONLY)
     if args.drop_to is not None:
